@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Assay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "AssayKit", targets: ["AssayKit"]),
+        .executable(name: "assay", targets: ["assay"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: - System libraries (Debian: liblua5.4-dev, libpq-dev, libhiredis-dev)
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .target(name: "LuaShim", dependencies: ["CLua"]),
+
+        // MARK: - Assay modules
+        .target(name: "AssayCore"),
+        .target(name: "AssayLua", dependencies: ["AssayCore", "LuaShim"]),
+        .target(
+            name: "AssayConnectors",
+            dependencies: ["AssayCore", "CLibPQ", "CHiredis", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "AssayReport", dependencies: ["AssayCore"]),
+        .target(
+            name: "AssayCertify",
+            dependencies: [
+                "AssayCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "AssayKit",
+            dependencies: [
+                "AssayCore", "AssayLua", "AssayConnectors", "AssayReport", "AssayCertify",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "assay",
+            dependencies: ["AssayKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // MARK: - Tests
+        .target(name: "AssayTestSupport", dependencies: ["AssayKit"], path: "Tests/AssayTestSupport"),
+        .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"]),
+        .testTarget(name: "AssayLuaTests", dependencies: ["AssayLua", "AssayTestSupport"]),
+        .testTarget(name: "AssayConnectorsTests", dependencies: ["AssayConnectors", "AssayTestSupport"]),
+        .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayTestSupport"]),
+        .testTarget(name: "AssayKitTests", dependencies: ["AssayKit", "AssayTestSupport"]),
+        .testTarget(name: "AssayCLITests", dependencies: ["AssayTestSupport"]),
+    ]
+)

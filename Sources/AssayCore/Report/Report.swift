@@ -1,0 +1,83 @@
+/// The complete result of one audit run: what was audited, with which checks, what was found,
+/// how it scores and the verdict. ``Report/json`` gives `report.json` (schema version 1).
+public struct Report: Hashable, Sendable {
+    public static let schemaVersion = 1
+
+    /// The tool that produced the report.
+    public struct Tool: Hashable, Sendable {
+        public var name: String
+        public var version: String
+        public init(name: String, version: String) {
+            self.name = name
+            self.version = version
+        }
+    }
+
+    /// A check script that ran, identified by its content digest.
+    public struct CheckRecord: Hashable, Sendable {
+        public var id: String
+        public var title: String
+        public var severity: Severity
+        public var category: String
+        /// `builtin/<kind>/<file>.lua` for built-in checks, otherwise the path as given.
+        public var path: String
+        /// Hex SHA-256 of the script's bytes.
+        public var sha256: String
+
+        public init(id: String, title: String, severity: Severity, category: String, path: String, sha256: String) {
+            self.id = id
+            self.title = title
+            self.severity = severity
+            self.category = category
+            self.path = path
+            self.sha256 = sha256
+        }
+    }
+
+    public var tool: Tool
+    /// RFC 3339 UTC timestamps.
+    public var startedAt: String
+    public var finishedAt: String
+    public var targets: [TargetInfo]
+    public var checks: [CheckRecord]
+    /// Sorted with ``Finding/reportOrder(_:_:)``.
+    public var findings: [Finding]
+    public var scores: Scores
+    public var decision: VerdictDecision
+    public var waivers: [WaiverOutcome]
+    public var policy: Policy
+
+    public init(
+        tool: Tool, startedAt: String, finishedAt: String, targets: [TargetInfo], checks: [CheckRecord],
+        findings: [Finding], scores: Scores, decision: VerdictDecision, waivers: [WaiverOutcome], policy: Policy
+    ) {
+        self.tool = tool
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.targets = targets
+        self.checks = checks
+        self.findings = findings
+        self.scores = scores
+        self.decision = decision
+        self.waivers = waivers
+        self.policy = policy
+    }
+
+    public var verdict: Verdict { decision.verdict }
+
+    /// The status of one component for the executive summary.
+    public enum ComponentStatus: String, Sendable {
+        case pass, attention, fail, error
+    }
+
+    /// `error` when the target could not be checked at all, `fail` for open critical or high
+    /// findings, `attention` for other open findings or some errors, `pass` otherwise.
+    public func status(of target: String) -> ComponentStatus {
+        let mine = findings.filter { $0.target == target }
+        let errors = mine.filter { $0.status == .error }.count
+        if errors > 0, !mine.contains(where: { $0.status == .pass || $0.status == .fail }) { return .error }
+        if mine.contains(where: { $0.status == .fail && $0.severity >= .high }) { return .fail }
+        if errors > 0 || mine.contains(where: { $0.status == .fail && $0.severity > .info }) { return .attention }
+        return .pass
+    }
+}
