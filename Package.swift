@@ -51,7 +51,7 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .target(name: "AssayTestSupport", dependencies: ["AssayKit"], path: "Tests/AssayTestSupport"),
+        .target(name: "AssayTestSupport", path: "Tests/AssayTestSupport"),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"]),
         .testTarget(name: "AssayLuaTests", dependencies: ["AssayLua", "AssayTestSupport"]),
         .testTarget(name: "AssayConnectorsTests", dependencies: ["AssayConnectors", "AssayTestSupport"]),
