@@ -1,0 +1,105 @@
+import AssayCore
+
+/// Loads check files in the sandbox and validates their descriptors (what `assay checks lint` runs).
+public enum CheckLoader {
+    /// Loads one script: a syntax error, a refused binary chunk, an error at load time or an invalid
+    /// descriptor comes back as problems with file and line.
+    public static func load(_ script: CheckScript, limits: SandboxLimits = SandboxLimits()) -> Result<Check, CheckLoadError> {
+        switch LoadedScript.open(script, limits: limits, host: { _ in .error("the check API is only available inside run(ctx)") }) {
+        case .success(let loaded): return .success(loaded.check)
+        case .failure(let error): return .failure(error)
+        }
+    }
+
+    /// Loads several scripts and rejects duplicate ids (naming both places).
+    public static func loadAll(_ scripts: [CheckScript], limits: SandboxLimits = SandboxLimits()) -> (
+        checks: [Check], problems: [CheckProblem]
+    ) {
+        var checks: [Check] = []
+        var problems: [CheckProblem] = []
+        var seen: [String: SourceLocation] = [:]
+        for script in scripts {
+            switch load(script, limits: limits) {
+            case .success(let check):
+                if let first = seen[check.id] {
+                    problems.append(
+                        CheckProblem(location: check.descriptor.source, message: "duplicate check id '\(check.id)' (first defined at \(first))"))
+                } else {
+                    seen[check.id] = check.descriptor.source
+                    checks.append(check)
+                }
+            case .failure(let error):
+                problems.append(contentsOf: error.problems)
+            }
+        }
+        return (checks, problems)
+    }
+}
+
+/// A sandbox holding the prelude and one check script, ready to run.
+struct LoadedScript {
+    let sandbox: LuaSandbox
+    let check: Check
+    let entry: Int32
+    let run: Int32
+
+    /// Host calls that come from check code: the operation name and its arguments.
+    typealias Handler = (_ call: HostCall) -> LuaSandbox.HostReply
+
+    struct HostCall {
+        var operation: String
+        var arguments: ArraySlice<LuaValue>
+        var source: String
+        var line: Int
+    }
+
+    static func open(_ script: CheckScript, limits: SandboxLimits, host: @escaping Handler) -> Result<LoadedScript, CheckLoadError> {
+        let fileLocation = SourceLocation(path: script.path, line: 0)
+        guard let sandbox = LuaSandbox(limits: limits, host: { arguments, source, line in
+            guard case .string(let operation)? = arguments.first else { return .error("bad host call") }
+            switch operation {
+            case "line": return .values([.integer(Int64(line))])
+            default:
+                return host(HostCall(operation: operation, arguments: arguments.dropFirst(), source: source, line: line))
+            }
+        }) else {
+            return .failure(CheckLoadError([CheckProblem(location: fileLocation, message: "could not create a Lua state (out of memory)")]))
+        }
+        let entry: Int32
+        switch sandbox.run(Array(Prelude.source.utf8), name: Prelude.chunkName) {
+        case .success(let values):
+            guard case .function(let ref)? = values.first else {
+                return .failure(CheckLoadError([CheckProblem(location: fileLocation, message: "internal: the prelude returned no entry point")]))
+            }
+            entry = ref
+        case .failure(let failure):
+            return .failure(CheckLoadError([CheckProblem(location: fileLocation, message: "internal: prelude failed: \(failure.message)")]))
+        }
+        switch sandbox.run(script.source, name: script.chunkName) {
+        case .success(let values):
+            switch DescriptorValidator.validate(values.first ?? .nil, script: script) {
+            case .success(let (check, run)):
+                return .success(LoadedScript(sandbox: sandbox, check: check, entry: entry, run: run))
+            case .failure(let error):
+                return .failure(error)
+            }
+        case .failure(let failure):
+            let message = failure.stop.map { RunStopMessages.text(for: $0, limits: limits) } ?? failure.message
+            return .failure(CheckLoadError([CheckProblem.fromLua(message, path: script.path)]))
+        }
+    }
+}
+
+/// Readable messages for a script the host stopped.
+enum RunStopMessages {
+    static func text(for stop: LuaSandbox.Stop, limits: SandboxLimits) -> String {
+        switch stop {
+        case .memory:
+            "check stopped: it needed more than \(limits.memoryBytes / (1 << 20)) MiB of memory (limits.memory_mb)"
+        case .instructions:
+            "check stopped: it ran more than \(limits.instructions) Lua instructions (limits.instructions) — an endless loop?"
+        case .deadline:
+            "check stopped: it ran longer than \(limits.timeout) (limits.check_timeout_ms)"
+        }
+    }
+}

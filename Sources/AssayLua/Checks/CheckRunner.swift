@@ -1,0 +1,55 @@
+import AssayCore
+
+/// What one run of one check on one target produced.
+public struct CheckRunOutcome: Sendable {
+    public var findings: [Finding]
+    /// Lua VM instructions used (in steps of 1000).
+    public var instructions: UInt64
+    /// Peak bytes held by the Lua state.
+    public var memoryPeak: Int
+}
+
+/// Runs a check on a target in a fresh sandbox.
+public enum CheckRunner {
+    /// Runs `check` once for `target`. Never throws and never crashes on bad check code: a script
+    /// error, a stopped script or an unreachable target becomes an `error` finding, and the
+    /// findings reported before it are kept.
+    public static func run(
+        _ check: Check, on target: TargetInfo, environment: some CheckEnvironment, limits: SandboxLimits = SandboxLimits()
+    ) -> CheckRunOutcome {
+        let recorder = FindingRecorder(check: check.descriptor, target: target, environment: environment)
+        let opened = LoadedScript.open(check.script, limits: limits) { call in recorder.handle(call) }
+        guard case .success(let loaded) = opened else {
+            if case .failure(let error) = opened {
+                recorder.error(error.problems.map(\.description).joined(separator: "; "))
+            }
+            return CheckRunOutcome(findings: recorder.finish(), instructions: 0, memoryPeak: 0)
+        }
+        let spec: LuaValue = .table([
+            (key: "target", value: .table([
+                (key: "name", value: .string(target.name)), (key: "kind", value: .string(target.kind.rawValue)),
+                (key: "address", value: .string(target.address)),
+            ])),
+            (key: "check", value: .table([
+                (key: "id", value: .string(check.id)), (key: "title", value: .string(check.descriptor.title)),
+                (key: "severity", value: .string(check.descriptor.severity.rawValue)),
+                (key: "category", value: .string(check.descriptor.category)),
+            ])),
+        ])
+        if case .failure(let failure) = loaded.sandbox.call(loaded.entry, [.function(loaded.run), spec]) {
+            if let stop = failure.stop {
+                recorder.error(RunStopMessages.text(for: stop, limits: limits))
+            } else if let unavailable = recorder.unavailable {
+                recorder.error(unavailable)
+            } else {
+                recorder.error(failure.message)
+            }
+        }
+        return CheckRunOutcome(
+            findings: recorder.finish(), instructions: loaded.sandbox.instructions, memoryPeak: loaded.sandbox.memoryPeak)
+    }
+}
+
+extension LuaValue: ExpressibleByStringLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+}

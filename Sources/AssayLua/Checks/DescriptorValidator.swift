@@ -1,0 +1,131 @@
+import AssayCore
+
+/// The contract between a check file and the host, in one place (as Nmap's `nse_main.lua` does):
+/// which fields a descriptor has, which are required, and what each must hold.
+enum DescriptorValidator {
+    static let required = ["id", "title", "severity", "category", "needs", "run"]
+    static let optional = ["tags", "references", "remediation", "description", "inputs"]
+
+    /// Upper-case words of letters and digits joined by dashes: `PGB-CLIENT-IDLE`.
+    static func isValidID(_ id: String) -> Bool {
+        let words = id.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = words.first?.first, first.isUppercase || first.isNumber else { return false }
+        return words.allSatisfy { word in
+            !word.isEmpty && word.allSatisfy { ($0.isUppercase && $0.isASCII) || ($0.isNumber && $0.isASCII) }
+        }
+    }
+
+    /// Lower-case words joined by dashes: `pool-efficiency`.
+    static func isValidCategory(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { ($0.isLowercase && $0.isASCII) || ($0.isNumber && $0.isASCII) || $0 == "-" }
+    }
+
+    /// The first line that calls `assay.check` outside a comment, or 1.
+    static func declarationLine(_ script: CheckScript) -> Int {
+        let text = String(decoding: script.source, as: UTF8.self)
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let code = line.drop(while: { $0 == " " || $0 == "\t" })
+            if !code.hasPrefix("--"), code.contains("assay.check") { return index + 1 }
+        }
+        return 1
+    }
+
+    /// Validates a descriptor table; returns the check and its run function, or every problem found.
+    static func validate(_ value: LuaValue, script: CheckScript) -> Result<(Check, Int32), CheckLoadError> {
+        guard case .table = value, case .integer(let hostLine)? = value["__line"] else {
+            let problem = CheckProblem(
+                location: SourceLocation(path: script.path, line: 0),
+                message: "the file must end with `return assay.check { ... }` (it returned \(value.typeName))")
+            return .failure(CheckLoadError([problem]))
+        }
+        // `return assay.check {…}` is a tail call, so Lua often knows no caller line: find it in the text.
+        let location = SourceLocation(path: script.path, line: hostLine > 0 ? Int(hostLine) : declarationLine(script))
+        var problems: [String] = []
+
+        for key in value.stringKeys where key != "__line" && !required.contains(key) && !optional.contains(key) {
+            problems.append("unknown field '\(key)' (known fields: \((required + optional).joined(separator: ", ")))")
+        }
+        if case .table(let pairs) = value, pairs.contains(where: { $0.key.stringValue == nil }) {
+            problems.append("descriptor fields must be named (id = ..., title = ...)")
+        }
+
+        func string(_ key: String, required isRequired: Bool) -> String? {
+            switch value[key] {
+            case .string(let s)? where !s.isEmpty: return s
+            case nil, .nil?:
+                if isRequired { problems.append("missing required field '\(key)'") }
+                return nil
+            case let other?:
+                problems.append("field '\(key)' must be a non-empty string, not \(other.typeName)")
+                return nil
+            }
+        }
+
+        func strings(_ key: String) -> [String] {
+            switch value[key] {
+            case nil, .nil?: return []
+            case .string(let s)?: return [s]
+            case let table? where table.json.arrayValue != nil:
+                let items = table.json.arrayValue!.compactMap(\.stringValue)
+                if items.count != table.json.arrayValue!.count { problems.append("field '\(key)' must be a list of strings") }
+                return items
+            case let other?:
+                problems.append("field '\(key)' must be a list of strings, not \(other.typeName)")
+                return []
+            }
+        }
+
+        let id = string("id", required: true)
+        if let id, !isValidID(id) {
+            problems.append("id '\(id)' must be upper-case words joined by dashes, like PGB-CLIENT-IDLE")
+        }
+        let title = string("title", required: true)
+        let severityName = string("severity", required: true)
+        let severity = severityName.flatMap(Severity.init(rawValue:))
+        if let severityName, severity == nil {
+            problems.append(
+                "unknown severity '\(severityName)' (expected one of \(Severity.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let category = string("category", required: true)
+        if let category, !isValidCategory(category) {
+            problems.append("category '\(category)' must be lower-case words joined by dashes, like pool-efficiency")
+        }
+        var needs: [TargetKind] = []
+        if value["needs"] == nil || value["needs"].map({ if case .nil = $0 { true } else { false } }) == true {
+            problems.append("missing required field 'needs' (one or more of \(TargetKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        } else {
+            for name in strings("needs") {
+                if let kind = TargetKind(rawValue: name) {
+                    needs.append(kind)
+                } else {
+                    problems.append("unknown target kind '\(name)' in needs (expected \(TargetKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+            }
+            if needs.isEmpty, problems.isEmpty { problems.append("field 'needs' must name at least one target kind") }
+        }
+        let tags = strings("tags")
+        let references = strings("references")
+        let remediation = string("remediation", required: false) ?? ""
+        let description = string("description", required: false) ?? ""
+        var declared: [String: JSONValue] = [:]
+        switch value["inputs"] {
+        case nil, .nil?: break
+        case let table? where table.json.objectValue != nil: declared = table.json.objectValue!
+        case let other?: problems.append("field 'inputs' must be a table of name = default, not \(other.typeName)")
+        }
+        var runRef: Int32?
+        switch value["run"] {
+        case .function(let ref)?: runRef = ref
+        case nil, .nil?: problems.append("missing required field 'run' (a function(ctx))")
+        case let other?: problems.append("field 'run' must be a function, not \(other.typeName)")
+        }
+
+        guard problems.isEmpty, let id, let title, let severity, let category, let runRef else {
+            return .failure(CheckLoadError(problems.map { CheckProblem(location: location, message: $0) }))
+        }
+        let descriptor = CheckDescriptor(
+            id: id, title: title, severity: severity, category: category, needs: needs, tags: tags,
+            references: references, remediation: remediation, description: description, source: location)
+        return .success((Check(descriptor: descriptor, script: script, declaredInputs: declared), runRef))
+    }
+}

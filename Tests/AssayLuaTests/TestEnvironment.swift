@@ -1,0 +1,43 @@
+import AssayCore
+import AssayLua
+import Foundation
+
+/// A check environment with no connectors: inputs from a dictionary, and connector calls
+/// answered by a closure (the sandbox tests exercise the runtime, not the connectors).
+struct TestEnvironment: CheckEnvironment {
+    var inputs: [String: JSONValue] = [:]
+    var answer: @Sendable (String, String, [JSONValue]) -> HostCallResult = { _, operation, _ in
+        .failure(HostCallFailure(grade: .refused, message: "no operation \(operation) here"))
+    }
+
+    func call(target: String, operation: String, arguments: [JSONValue]) -> HostCallResult {
+        answer(target, operation, arguments)
+    }
+    func input(check: String, name: String) -> JSONValue? { inputs[name] }
+    func targets(kind: TargetKind) -> [TargetInfo] { [TargetInfo(name: "t", kind: kind, address: "test://t")] }
+    func log(check: String, target: String, message: String) {}
+}
+
+let testTarget = TargetInfo(name: "sample", kind: .files, address: "file:///sample")
+
+/// A check script whose run function body is `body`.
+func script(_ body: String, id: String = "TEST-CHECK", path: String = "test.lua") -> CheckScript {
+    CheckScript(path: path, source: Array("""
+        return assay.check {
+          id = "\(id)", title = "A test check", severity = "high", category = "security",
+          needs = { "files" },
+          run = function(ctx)
+        \(body)
+          end,
+        }
+        """.utf8))
+}
+
+func run(_ body: String, limits: SandboxLimits = SandboxLimits(), environment: TestEnvironment = TestEnvironment()) -> [Finding] {
+    let check: Check
+    switch CheckLoader.load(script(body), limits: limits) {
+    case .success(let loaded): check = loaded
+    case .failure(let error): return [Finding(checkID: "LOAD", title: "", severity: .info, category: "", status: .error, target: "", resource: "", message: error.description)]
+    }
+    return CheckRunner.run(check, on: testTarget, environment: environment, limits: limits).findings
+}
