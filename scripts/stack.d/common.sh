@@ -46,16 +46,17 @@ ports_in_use() {
     return 0
 }
 
-# A port nobody listens on, below the kernel's ephemeral range, not yet taken by this run.
+# Sets PORT to a port nobody uses, below the kernel's ephemeral range, not yet taken by this run.
+# (A function that sets a variable, not one to call in $(...), so that TAKEN_PORTS persists.)
 TAKEN_PORTS=" "
 free_port() {
-    local used port i
+    local used i candidate
     used=" $(ports_in_use | sort -u | tr '\n' ' ') "
-    for i in $(seq 1 200); do
-        port=$(shuf -i 12000-32000 -n 1)
-        [[ "$used" == *" $port "* || "$TAKEN_PORTS" == *" $port "* ]] && continue
-        TAKEN_PORTS+="$port "
-        echo "$port"
+    for ((i = 0; i < 200; i++)); do
+        candidate=$(shuf -i 12000-32000 -n 1)
+        [[ "$used" == *" $candidate "* || "$TAKEN_PORTS" == *" $candidate "* ]] && continue
+        TAKEN_PORTS+="$candidate "
+        PORT=$candidate
         return 0
     done
     die "found no free port"
@@ -75,7 +76,7 @@ pid_matches() { # PID NEEDLE
     local pid=$1 needle=$2 cmdline
     [[ "$pid" =~ ^[0-9]+$ ]] || return 1
     [[ -r "/proc/$pid/cmdline" ]] || return 1
-    cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+    cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
     [[ -n "$cmdline" && "$cmdline" == *"$needle"* ]]
 }
 
@@ -100,7 +101,7 @@ stop_pid() { # PID NEEDLE SECONDS
 pids_with() { # NEEDLE
     local p cmdline
     for p in /proc/[0-9]*; do
-        cmdline=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+        cmdline=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
         [[ "$cmdline" == *"$1"* ]] && echo "${p#/proc/}"
     done
     return 0

@@ -81,7 +81,7 @@ docker_kill_leftovers() {
     local exec=$1 pid child
     for pid in $(pids_with "$exec/"); do
         for child in $(pgrep -P "$pid" 2>/dev/null); do
-            [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *containerd-shim* ]] &&
+            [[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" == *containerd-shim* ]] &&
                 kill -KILL "$child" 2>/dev/null
         done
         stop_pid "$pid" "$exec/" 5

@@ -30,8 +30,15 @@ EOF
     chmod 0600 "$ini"
 }
 
-pgbouncer_started() { # ROOT PORT
+pgbouncer_running() { # ROOT PORT
     pid_matches "$(cat "$1/pgbouncer.pid" 2>/dev/null)" "$1/pgbouncer.ini" && port_listening "$2"
+}
+
+# Running, and the console on PORT lets `assay` in (so it is ours, not another on that port).
+pgbouncer_started() { # ROOT PORT
+    pgbouncer_running "$1" "$2" &&
+        PGPASSWORD=$PG_ASSAY_PASSWORD PGCONNECT_TIMEOUT=2 psql -X -q -w -At \
+            "host=127.0.0.1 port=$2 dbname=pgbouncer user=assay" -c "SHOW VERSION" >/dev/null 2>&1
 }
 
 pgbouncer_failed() { # ROOT
@@ -52,7 +59,7 @@ pgbouncer_start() {
     chown postgres:postgres "$root/userlist.txt"
 
     for attempt in 1 2 3; do
-        port=$(free_port)
+        free_port && port=$PORT
         state_set PGB_PORT "$port"
         pgbouncer_write_ini "$ini" "$root" "$port" "$pg_port"
         rm -f "$root/pgbouncer.pid"
@@ -74,7 +81,7 @@ pgbouncer_up() {
     local root port
     root=$(state_get PGB_ROOT)
     port=$(state_get PGB_PORT)
-    [[ -n "$root" && -n "$port" ]] && pgbouncer_started "$root" "$port"
+    [[ -n "$root" && -n "$port" ]] && pgbouncer_running "$root" "$port"
 }
 
 pgbouncer_stop() {

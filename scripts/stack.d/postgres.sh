@@ -15,7 +15,7 @@ postgres_base() {
             base=$DIR
         else
             base=$(aux_dir)
-            say "postgres cannot reach $DIR: its files go to $base"
+            say "postgres cannot reach $DIR: its files go to $base" >&2
         fi
         state_set PG_BASE "$base"
     fi
@@ -80,11 +80,11 @@ postgres_start() {
         >"$root/initdb.log" 2>&1 || { cat "$root/initdb.log" >&2; die "initdb failed"; }
     rm -f "$pwfile"
 
-    port=$(free_port)
+    free_port && port=$PORT
     postgres_configure "$data" "$sockets" "$port"
     for attempt in 1 2 3; do
         if ((attempt > 1)); then
-            port=$(free_port)
+            free_port && port=$PORT
             sed -i "s/^port = [0-9]*\$/port = $port/" "$data/postgresql.conf"
         fi
         state_set PG_PORT "$port"

@@ -23,8 +23,9 @@ EOF
     )
 }
 
-redis_ping() { # PORT PASSWORD
-    [[ "$(REDISCLI_AUTH=$2 redis-cli -h 127.0.0.1 -p "$1" --no-auth-warning ping 2>/dev/null)" == PONG ]]
+# Whether the Redis on PORT answers with PASSWORD and is ours (another one could hold the port).
+redis_ours() { # PORT PASSWORD PIDFILE
+    [[ "$(REDISCLI_AUTH=$2 redis-cli -h 127.0.0.1 -p "$1" --no-auth-warning --raw config get pidfile 2>/dev/null)" == *"$3"* ]]
 }
 
 redis_start() {
@@ -34,14 +35,14 @@ redis_start() {
     state_set REDIS_CONF "$conf"
     REDIS_PASSWORD=$(random_password)
     for attempt in 1 2 3; do
-        port=$(free_port)
+        free_port && port=$PORT
         state_set REDIS_PORT "$port"
         redis_write_conf "$conf" "$root" "$port" "$REDIS_PASSWORD"
         setsid /usr/bin/redis-server "$conf" </dev/null >>"$root/redis.out" 2>&1 9>&- &
         pid=$!
         state_set REDIS_PID "$pid"
         for ((i = 0; i < 200; i++)); do
-            redis_ping "$port" "$REDIS_PASSWORD" && return 0
+            pid_matches "$pid" redis && redis_ours "$port" "$REDIS_PASSWORD" "$root/redis.pid" && return 0
             pid_matches "$pid" redis || break # a zombie has an empty command line
             sleep 0.05
         done
