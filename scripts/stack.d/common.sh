@@ -71,6 +71,31 @@ port_listening() { # PORT
 
 # --- processes ---
 
+# Closes every descriptor above 2 of the current (sub)shell: servers must not hold the caller's
+# pipes (CI would wait for them) nor the lock of scripts/stack.
+close_inherited_fds() {
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+        fd=${fd##*/}
+        ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+    done
+    return 0
+}
+
+# Runs COMMAND in the background in its own session, output appended to LOG; $! is its pid.
+launch() { # LOG COMMAND...
+    local log=$1
+    shift
+    (close_inherited_fds && exec setsid "$@" </dev/null >>"$log" 2>&1) &
+}
+
+# Runs COMMAND in its own session and waits for it (for commands that daemonize themselves).
+launch_wait() { # LOG COMMAND...
+    local log=$1
+    shift
+    (close_inherited_fds && exec setsid -w "$@" </dev/null >>"$log" 2>&1)
+}
+
 # Whether PID is alive and its command line contains NEEDLE (guards against pid reuse).
 pid_matches() { # PID NEEDLE
     local pid=$1 needle=$2 cmdline

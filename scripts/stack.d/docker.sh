@@ -24,12 +24,11 @@ docker_launch() {
     state_set DOCKER_SOCK "$sock"
     state_set DOCKER_EXEC "$exec"
     state_set DOCKER_DATA "$root/data"
-    setsid /usr/sbin/dockerd \
+    launch "$root/dockerd.log" /usr/sbin/dockerd \
         --host "unix://$sock" --data-root "$root/data" --exec-root "$exec" \
         --pidfile "$root/docker.pid" --iptables=false --ip-forward=false --bridge=none \
         --storage-driver=vfs \
-        --containerd-namespace "$namespace" --containerd-plugins-namespace "$namespace-plugins" \
-        </dev/null >>"$root/dockerd.log" 2>&1 9>&- &
+        --containerd-namespace "$namespace" --containerd-plugins-namespace "$namespace-plugins"
     state_set DOCKER_PID "$!"
 }
 

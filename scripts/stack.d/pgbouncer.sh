@@ -64,7 +64,7 @@ pgbouncer_start() {
         pgbouncer_write_ini "$ini" "$root" "$port" "$pg_port"
         rm -f "$root/pgbouncer.pid"
         [[ -f "$root/pgbouncer.log" ]] && mv "$root/pgbouncer.log" "$root/pgbouncer.log.$attempt"
-        as_postgres /usr/sbin/pgbouncer -d -q "$ini" >>"$root/pgbouncer.out" 2>&1 9>&- || true
+        launch_wait "$root/pgbouncer.out" runuser -u postgres -- /usr/sbin/pgbouncer -d -q "$ini" || true
         for ((i = 0; i < 200; i++)); do
             pgbouncer_started "$root" "$port" && break 2
             pgbouncer_failed "$root" && break

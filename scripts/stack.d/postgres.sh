@@ -88,8 +88,8 @@ postgres_start() {
             sed -i "s/^port = [0-9]*\$/port = $port/" "$data/postgresql.conf"
         fi
         state_set PG_PORT "$port"
-        if setsid -w runuser -u postgres -- "$PGBIN/pg_ctl" -D "$data" -l "$root/postgres.log" \
-            -w -t 30 start >"$root/pg_ctl.log" 2>&1 9>&-; then
+        if launch_wait "$root/pg_ctl.log" runuser -u postgres -- \
+            "$PGBIN/pg_ctl" -D "$data" -l "$root/postgres.log" -w -t 30 start; then
             break
         fi
         ((attempt < 3)) || { tail -n 20 "$root/postgres.log" >&2; die "postgres did not start"; }

@@ -38,7 +38,7 @@ redis_start() {
         free_port && port=$PORT
         state_set REDIS_PORT "$port"
         redis_write_conf "$conf" "$root" "$port" "$REDIS_PASSWORD"
-        setsid /usr/bin/redis-server "$conf" </dev/null >>"$root/redis.out" 2>&1 9>&- &
+        launch "$root/redis.out" /usr/bin/redis-server "$conf"
         pid=$!
         state_set REDIS_PID "$pid"
         for ((i = 0; i < 200; i++)); do
