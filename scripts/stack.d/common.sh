@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of scripts/stack: messages, the state file, free ports, process checks.
 # Sourced; expects DIR (the stack folder) to be set.
 
@@ -46,7 +47,7 @@ ports_in_use() {
     return 0
 }
 
-# Sets PORT to a port nobody uses, below the kernel's ephemeral range, not yet taken by this run.
+# Sets FREE_PORT to a port nobody uses, below the kernel's ephemeral range, not yet taken by this run.
 # (A function that sets a variable, not one to call in $(...), so that TAKEN_PORTS persists.)
 TAKEN_PORTS=" "
 free_port() {
@@ -56,7 +57,8 @@ free_port() {
         candidate=$(shuf -i 12000-32000 -n 1)
         [[ "$used" == *" $candidate "* || "$TAKEN_PORTS" == *" $candidate "* ]] && continue
         TAKEN_PORTS+="$candidate "
-        PORT=$candidate
+        # shellcheck disable=SC2034 # read by the start functions
+        FREE_PORT=$candidate
         return 0
     done
     die "found no free port"
@@ -75,9 +77,9 @@ port_listening() { # PORT
 # pipes (CI would wait for them) nor the lock of scripts/stack.
 close_inherited_fds() {
     local fd
-    for fd in /proc/$BASHPID/fd/*; do
+    for fd in "/proc/$BASHPID/fd/"*; do
         fd=${fd##*/}
-        ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+        if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
     done
     return 0
 }
@@ -120,14 +122,14 @@ stop_pid() { # PID NEEDLE SECONDS
         pid_matches "$pid" "$needle" || return 0
         sleep 0.1
     done
+    return 0
 }
 
 # Pids whose command line contains NEEDLE (a path unique to this stack).
 pids_with() { # NEEDLE
-    local p cmdline
-    for p in /proc/[0-9]*; do
-        cmdline=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
-        [[ "$cmdline" == *"$1"* ]] && echo "${p#/proc/}"
+    local pid
+    for pid in $(pgrep -f -- "$1" 2>/dev/null); do
+        ((pid != BASHPID)) && pid_matches "$pid" "$1" && echo "$pid"
     done
     return 0
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The stack's own Docker engine (dockerd + its containerd), a busybox image imported without a
 # registry, and the demo containers. Sourced by scripts/stack.
 
@@ -80,8 +81,7 @@ docker_kill_leftovers() {
     local exec=$1 pid child
     for pid in $(pids_with "$exec/"); do
         for child in $(pgrep -P "$pid" 2>/dev/null); do
-            [[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" == *containerd-shim* ]] &&
-                kill -KILL "$child" 2>/dev/null
+            if pid_matches "$pid" containerd-shim; then kill -KILL "$child" 2>/dev/null || true; fi
         done
         stop_pid "$pid" "$exec/" 5
     done
@@ -93,21 +93,22 @@ docker_unmount_leftovers() {
     for prefix in "$@"; do
         [[ -n "$prefix" ]] || continue
         awk '{ print $2 }' /proc/mounts | { grep -F "$prefix/" || true; } | sort -r | while read -r mount; do
-            [[ "$mount" == "$prefix"/* ]] && umount -l "$mount" 2>/dev/null
+            if [[ "$mount" == "$prefix"/* ]]; then umount -l "$mount" 2>/dev/null || true; fi
         done
     done
     return 0
 }
 
 docker_stop() {
-    local sock pid data exec ids
+    local sock pid data exec
+    local -a ids=()
     sock=$(state_get DOCKER_SOCK)
     data=$(state_get DOCKER_DATA)
     exec=$(state_get DOCKER_EXEC)
     [[ -n "$data" ]] || return 0
     if [[ -n "$sock" ]] && docker_ping "$sock"; then
-        ids=$(docker_cli ps -aq 2>/dev/null || true)
-        [[ -z "$ids" ]] || docker_cli rm -f $ids >/dev/null 2>&1 || true
+        mapfile -t ids < <(docker_cli ps -aq 2>/dev/null || true)
+        ((${#ids[@]} == 0)) || docker_cli rm -f "${ids[@]}" >/dev/null 2>&1 || true
     fi
     for pid in "$(cat "$DIR/docker/docker.pid" 2>/dev/null)" "$(state_get DOCKER_PID)"; do
         [[ -n "$pid" ]] && stop_pid "$pid" "--data-root $data" 20

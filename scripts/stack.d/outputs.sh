@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # What `scripts/stack up` leaves for its users: DIR/files (copies of the live configuration),
 # DIR/stack.env (read by Tests/AssayTestSupport/LiveStack.swift) and DIR/assay.yaml.
 # Sourced by scripts/stack; uses the passwords set by the start functions.

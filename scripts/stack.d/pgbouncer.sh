@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # PgBouncer 1.18 of the stack, in front of its PostgreSQL. Runs as `postgres` (it refuses root).
 # Sourced by scripts/stack; needs postgres_start to have run.
 
@@ -59,7 +60,7 @@ pgbouncer_start() {
     chown postgres:postgres "$root/userlist.txt"
 
     for attempt in 1 2 3; do
-        free_port && port=$PORT
+        free_port && port=$FREE_PORT
         state_set PGB_PORT "$port"
         pgbouncer_write_ini "$ini" "$root" "$port" "$pg_port"
         rm -f "$root/pgbouncer.pid"

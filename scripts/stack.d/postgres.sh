@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # PostgreSQL 15 of the stack: initdb, configuration, roles, the `app` database.
 # Runs as the `postgres` user (initdb refuses root). Sourced by scripts/stack.
 
@@ -80,11 +81,11 @@ postgres_start() {
         >"$root/initdb.log" 2>&1 || { cat "$root/initdb.log" >&2; die "initdb failed"; }
     rm -f "$pwfile"
 
-    free_port && port=$PORT
+    free_port && port=$FREE_PORT
     postgres_configure "$data" "$sockets" "$port"
     for attempt in 1 2 3; do
         if ((attempt > 1)); then
-            free_port && port=$PORT
+            free_port && port=$FREE_PORT
             sed -i "s/^port = [0-9]*\$/port = $port/" "$data/postgresql.conf"
         fi
         state_set PG_PORT "$port"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Redis 7.0 of the stack: a config file in DIR/redis, run in the foreground by redis itself and
 # backgrounded here. Sourced by scripts/stack.
 
@@ -35,7 +36,7 @@ redis_start() {
     state_set REDIS_CONF "$conf"
     REDIS_PASSWORD=$(random_password)
     for attempt in 1 2 3; do
-        free_port && port=$PORT
+        free_port && port=$FREE_PORT
         state_set REDIS_PORT "$port"
         redis_write_conf "$conf" "$root" "$port" "$REDIS_PASSWORD"
         launch "$root/redis.out" /usr/bin/redis-server "$conf"
