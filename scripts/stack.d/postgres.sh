@@ -124,19 +124,22 @@ postgres_start() {
         say "postgres could not start on port $port; trying another"
     done
 
+    # Not tracked by pg_stat_statements: its query texts are readable by pg_monitor (Assay).
     psql_admin postgres <<EOF
+SET pg_stat_statements.track_utility = off;
 ALTER ROLE postgres PASSWORD '$PG_SUPER_PASSWORD';
 CREATE ROLE assay LOGIN PASSWORD '$PG_ASSAY_PASSWORD';
 GRANT pg_monitor TO assay;
 CREATE ROLE app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$PG_APP_PASSWORD';
 CREATE DATABASE app OWNER app;
 EOF
-    psql_admin app <<'EOF'
+    psql_admin app >/dev/null <<'EOF'
 CREATE EXTENSION pg_stat_statements;
 SET ROLE app;
 CREATE TABLE public.items (id serial PRIMARY KEY, name text);
 INSERT INTO public.items (name) VALUES ('anvil'), ('bolt'), ('crate'), ('drill');
 RESET ROLE;
+SELECT pg_stat_statements_reset();
 EOF
 }
 
