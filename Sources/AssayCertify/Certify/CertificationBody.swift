@@ -1,0 +1,63 @@
+import AssayCore
+
+/// The Markdown body of a certification: a header (verdict, targets, dates, key, predicate type,
+/// previous certification), the changes since the previous certification, then the report.
+///
+/// The body always ends with a newline: the report's Markdown as given, plus `"\n"` when it
+/// does not end with one.
+struct CertificationBody {
+    var report: Report
+    var reportMarkdown: String
+    var issuedAt: String
+    var validUntil: String
+    var keyID: String
+    var previous: Attestation.Previous?
+    var diff: CertificationDiff?
+
+    var bytes: [UInt8] {
+        var lines: [String] = []
+        lines.append("# Assay certification: \(report.verdict.rawValue)")
+        lines.append("")
+        lines.append("| | |")
+        lines.append("|---|---|")
+        lines.append("| Verdict | **\(report.verdict.rawValue)** |")
+        let targets = report.targets.map {
+            "`\(Markdown.code($0.name))` (\($0.kind.rawValue), `\(Markdown.code($0.address))`)"
+        }
+        lines.append("| Targets | \(targets.isEmpty ? "none" : targets.joined(separator: "<br>")) |")
+        lines.append("| Issued | \(Markdown.cell(issuedAt)) |")
+        lines.append("| Valid until | \(Markdown.cell(validUntil)) |")
+        lines.append("| Signing key | `\(keyID)` |")
+        lines.append("| Predicate type | `\(Attestation.predicateType)` |")
+        if let previous {
+            lines.append(
+                "| Previous certification | `sha256:\(previous.sha256)` (issued \(Markdown.cell(previous.issuedAt)), "
+                    + "\(previous.verdict.rawValue)) |")
+        } else {
+            lines.append("| Previous certification | none |")
+        }
+        if !report.decision.reasons.isEmpty {
+            lines.append("")
+            lines.append("Why not a better verdict:")
+            lines.append("")
+            lines += report.decision.reasons.map { "- " + Markdown.inline($0) }
+        }
+        lines.append("")
+        lines.append(
+            "This document is signed. The DSSE envelope after the line `\(SignedMarkdown.marker)` covers the SHA-256 "
+                + "of everything above that line except the empty line before it (the subject `certification.md`); "
+                + "see docs/verifying-certifications.md in Assay.")
+        if let diff {
+            lines.append("")
+            lines.append("## Since the previous certification")
+            lines.append("")
+            lines.append(diff.markdown.dropLast().description)
+        }
+        lines.append("")
+        lines.append("---")
+        lines.append("")
+        var bytes = Array((lines.joined(separator: "\n") + "\n" + reportMarkdown).utf8)
+        if bytes.last != 0x0A { bytes.append(0x0A) }
+        return bytes
+    }
+}

@@ -1,0 +1,114 @@
+import AssayCore
+
+/// Issues signed certifications: an in-toto Statement v1 about the Markdown body, `report.json`
+/// and the transcript, with Assay's certification predicate, in a DSSE envelope signed with
+/// Ed25519.
+///
+/// ```swift
+/// let signed = try Certifier.certify(
+///     CertificationInput(report: report, reportJSON: reportBytes, reportMarkdown: markdown,
+///                        issuedAt: "2025-06-01T12:00:00Z", validUntil: "2025-07-01T12:00:00Z"),
+///     key: try KeyFiles.loadSigningKey(path: "keys/private.pem"))
+/// // write signed.json to certification.json and signed.markdown to certification.md
+/// ```
+public enum Certifier {
+    /// Builds and signs a certification.
+    ///
+    /// - Throws: ``CertificationError`` `.invalidInput` when a date is not RFC 3339, `validUntil`
+    ///   is not after `issuedAt`, `reportJSON` is not the report's JSON (its verdict or start time
+    ///   differ), or the report's Markdown contains the signature marker line; the errors of
+    ///   ``Attestation/init(certificationFile:)`` for an unreadable previous certification.
+    public static func certify(_ input: CertificationInput, key: SigningKey) throws -> SignedCertification {
+        let report = input.report
+        guard let issued = RFC3339.unixSeconds(input.issuedAt) else {
+            throw CertificationError(.invalidInput, "issued_at \"\(input.issuedAt)\" is not an RFC 3339 date-time")
+        }
+        guard let until = RFC3339.unixSeconds(input.validUntil) else {
+            throw CertificationError(.invalidInput, "valid_until \"\(input.validUntil)\" is not an RFC 3339 date-time")
+        }
+        guard until > issued else {
+            throw CertificationError(
+                .invalidInput, "valid_until \(input.validUntil) is not after issued_at \(input.issuedAt)")
+        }
+        let parsedReport = try? JSONParser.parse(input.reportJSON)
+        guard parsedReport?["verdict"]?.stringValue == report.verdict.rawValue,
+            parsedReport?["started_at"]?.stringValue == report.startedAt
+        else {
+            throw CertificationError(.invalidInput, "the report.json bytes given are not the JSON of this report")
+        }
+
+        // The chain: the previous certification's file digest, and what changed since.
+        var previous: Attestation.Previous?
+        var diff: CertificationDiff?
+        if let file = input.previous {
+            let envelopeFile = try SignedMarkdown.envelopeBytes(ofFile: file)
+            let old = try Attestation(certificationFile: envelopeFile)
+            previous = Attestation.Previous(
+                sha256: Digest.sha256Hex(envelopeFile), issuedAt: old.issuedAt, verdict: old.verdict)
+            diff = CertificationDiff(
+                oldFindings: old.findings, oldScores: old.scores, oldVerdict: old.verdict,
+                newFindings: report.findings, newScores: report.scores, newVerdict: report.verdict)
+        }
+
+        let body = CertificationBody(
+            report: report, reportMarkdown: input.reportMarkdown, issuedAt: input.issuedAt,
+            validUntil: input.validUntil, keyID: key.publicKey.keyID, previous: previous, diff: diff
+        ).bytes
+        guard SignedMarkdown.markerLine(in: body) == nil else {
+            throw CertificationError(
+                .invalidInput, "the report's Markdown contains the signature marker line \(SignedMarkdown.marker)")
+        }
+
+        var subjects = [
+            Attestation.Subject(name: Attestation.markdownSubject, sha256: Digest.sha256Hex(body)),
+            Attestation.Subject(name: Attestation.reportSubject, sha256: Digest.sha256Hex(input.reportJSON)),
+        ]
+        if let transcript = input.transcript {
+            subjects.append(
+                Attestation.Subject(name: Attestation.transcriptSubject, sha256: Digest.sha256Hex(transcript)))
+        }
+        let statementValue: JSONValue = [
+            "_type": .string(Attestation.statementType),
+            "subject": .array(subjects.map { ["name": .string($0.name), "digest": ["sha256": .string($0.sha256)]] }),
+            "predicateType": .string(Attestation.predicateType),
+            "predicate": predicate(
+                report, issuedAt: input.issuedAt, validUntil: input.validUntil, previous: previous),
+        ]
+        let statement = JSONWriter().bytes(statementValue)
+        let envelope = DSSEEnvelope.sign(payload: statement, payloadType: DSSEEnvelope.inTotoPayloadType, with: key)
+        let json = envelope.fileBytes
+        return SignedCertification(
+            json: json, markdown: SignedMarkdown.assemble(body: body, envelopeFile: json), body: body,
+            statement: statement, attestation: try Attestation(statement: statement))
+    }
+
+    /// The predicate (see `schemas/certification-predicate.schema.json`).
+    static func predicate(_ report: Report, issuedAt: String, validUntil: String, previous: Attestation.Previous?)
+        -> JSONValue
+    {
+        [
+            "tool": ["name": .string(report.tool.name), "version": .string(report.tool.version)],
+            "started_at": .string(report.startedAt),
+            "finished_at": .string(report.finishedAt),
+            "issued_at": .string(issuedAt),
+            "valid_until": .string(validUntil),
+            "targets": .array(
+                report.targets.map {
+                    ["name": .string($0.name), "kind": .string($0.kind.rawValue), "address": .string($0.address)]
+                }),
+            "verdict": .string(report.verdict.rawValue),
+            "verdict_reasons": .array(report.decision.reasons.map { .string($0) }),
+            "scores": report.scores.json,
+            "findings": .array(report.findings.map(\.json)),
+            "waivers": .array(report.waivers.map(\.json)),
+            "checks": .array(report.checks.map(\.json)),
+            "policy": report.policy.json,
+            "previous": previous.map {
+                [
+                    "sha256": .string($0.sha256), "issued_at": .string($0.issuedAt),
+                    "verdict": .string($0.verdict.rawValue),
+                ]
+            } ?? .null,
+        ]
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A temporary folder, removed by ``remove()``.
+struct TempFolder {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "assay-certify-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    func write(_ name: String, _ bytes: [UInt8], mode: Int = 0o644) throws {
+        try Data(bytes).write(to: URL(fileURLWithPath: file(name)))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file(name))
+    }
+
+    func read(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: file(name)))) }
+
+    func mode(_ name: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: file(name))[.posixPermissions] as? NSNumber)?.intValue ?? -1
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// The result of a shell command: its exit status and its standard output and error, interleaved.
+struct ShellResult {
+    var status: Int32
+    var output: String
+}
+
+/// Runs `script` with `bash -e -o pipefail` in `folder`.
+func shell(_ script: String, in folder: String) throws -> ShellResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = ["-e", "-o", "pipefail", "-c", script]
+    process.currentDirectoryURL = URL(fileURLWithPath: folder)
+    let pipe = Pipe()  // one pipe for both streams: reading one while the other fills cannot block
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return ShellResult(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self))
+}
+
+/// The repository's root, found from this file's path.
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<4 { url.deleteLastPathComponent() }  // Support, AssayCertifyTests, Tests, root
+    return url.path
+}()
