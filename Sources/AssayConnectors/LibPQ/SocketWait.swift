@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+import AssayCore
+
 /// Waits with poll(2) until a socket is readable or writable, or a deadline passes.
 enum SocketWait {
     enum Outcome { case ready, timedOut, failed(Int32) }

@@ -1,0 +1,126 @@
+import AssayCertify
+import AssayConnectors
+import AssayCore
+import AssayLua
+import Foundation
+import Logging
+
+/// Runs an audit: loads the checks, opens a session per target, runs every check on every
+/// target it needs in a fresh sandbox, applies waivers, scores and decides the verdict.
+///
+/// Targets run in parallel, one thread each, so a hung target never stalls the others; the checks
+/// of one target run one after another on its single connection.
+public struct Auditor: Sendable {
+    public var configuration: Configuration
+    public var logger: Logger
+
+    public init(configuration: Configuration, logger: Logger = Logger(label: "assay")) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The id under which a check file that does not load is reported.
+    public static let loadErrorCheckID = "ASSAY-CHECK-LOAD"
+
+    /// Every check script of the configuration: built-in ones first, then custom folders.
+    public func scripts() throws(ConfigurationError) -> [CheckScript] {
+        var scripts = configuration.builtinChecks ? try CheckCatalog.builtinScripts() : []
+        for path in configuration.checkPaths { scripts += try CheckCatalog.scripts(at: path) }
+        return scripts
+    }
+
+    /// Runs the audit against live targets, or against a recorded transcript.
+    public func run(replaying transcript: Transcript? = nil) throws(ConfigurationError) -> AuditResult {
+        let startedAt = Self.unixNow()
+        let (checks, problems) = CheckLoader.loadAll(try scripts(), limits: configuration.limits)
+        let excluded = Set(configuration.exclude)
+        let active = checks.filter { check in
+            !excluded.contains(check.id) && excluded.isDisjoint(with: check.descriptor.tags)
+        }
+        let sessions = try openSessions(replaying: transcript)
+        defer { sessions.forEach { $0.close() } }
+        let environment = SessionEnvironment(
+            sessions: Dictionary(uniqueKeysWithValues: sessions.map { ($0.info.name, $0) }), configuration: configuration,
+            declaredInputs: Dictionary(uniqueKeysWithValues: active.map { ($0.id, $0.declaredInputs) }), logger: logger)
+
+        let collected = FindingCollector()
+        let group = DispatchGroup()
+        let limits = configuration.limits
+        var ran: Set<String> = []
+        for session in sessions {
+            let work = active.filter { $0.descriptor.needs.first == session.info.kind }
+            ran.formUnion(work.map(\.id))
+            guard !work.isEmpty else { continue }
+            group.enter()
+            let thread = Thread { [logger] in
+                for check in work {
+                    let outcome = CheckRunner.run(check, on: session.info, environment: environment, limits: limits)
+                    logger.debug("\(check.id) on \(session.info.name): \(outcome.findings.count) findings, \(outcome.instructions) instructions")
+                    collected.add(outcome.findings)
+                }
+                group.leave()
+            }
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+        group.wait()
+
+        for problem in problems {
+            collected.add([
+                Finding(
+                    checkID: Self.loadErrorCheckID, title: "Check file loads", severity: .info, category: "assay", status: .error,
+                    target: "assay", resource: problem.location.path, message: problem.description,
+                    remediation: "Fix the check file; `assay checks lint \(problem.location.path)` shows every problem.")
+            ])
+        }
+        let finishedAt = Self.unixNow()
+        let report = ReportAssembler.assemble(
+            findings: collected.findings, checks: active.filter { ran.contains($0.id) }, targets: sessions.map(\.info),
+            configuration: configuration, startedAt: startedAt, finishedAt: finishedAt)
+        let record = Transcript(
+            tool: report.tool, targets: sessions.map(\.info), entries: sessions.flatMap(\.entries))
+        return AuditResult(
+            report: report, transcript: record,
+            roundTrips: Dictionary(uniqueKeysWithValues: sessions.map { ($0.info.name, $0.roundTrips) }), loadProblems: problems)
+    }
+
+    private func openSessions(replaying transcript: Transcript?) throws(ConfigurationError) -> [TargetSession] {
+        let timeout = configuration.connectorOptions.callTimeout
+        if let transcript {
+            return transcript.targets.map { info in
+                TargetSession(
+                    info: info, connector: ReplayConnector(kind: info.kind, entries: transcript.entries.filter { $0.target == info.name }),
+                    callTimeout: timeout)
+            }
+        }
+        var sessions: [TargetSession] = []
+        var names: Set<String> = []
+        for target in configuration.targets {
+            guard names.insert(target.name).inserted else { throw ConfigurationError("two targets are named '\(target.name)'") }
+            let (connector, address) = try ConnectorFactory.make(target, options: configuration.connectorOptions)
+            sessions.append(
+                TargetSession(info: TargetInfo(name: target.name, kind: target.kind, address: address), connector: connector, callTimeout: timeout))
+        }
+        return sessions
+    }
+
+    static func unixNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
+}
+
+/// Findings gathered from the targets' threads.
+private final class FindingCollector: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var storage: [Finding] = []
+
+    func add(_ findings: [Finding]) {
+        lock.lock()
+        storage += findings
+        lock.unlock()
+    }
+
+    var findings: [Finding] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+}

@@ -1,0 +1,31 @@
+import AssayCertify
+import AssayCore
+import AssayLua
+
+/// Turns the findings of a run into a report: waivers, order, scores and verdict.
+enum ReportAssembler {
+    static func assemble(
+        findings raw: [Finding], checks: [Check], targets: [TargetInfo], configuration: Configuration, startedAt: Int64,
+        finishedAt: Int64
+    ) -> Report {
+        let today = CalendarDate(unixSeconds: startedAt)
+        let (waived, outcomes) = Waiver.apply(configuration.waivers, to: raw, on: today)
+        let writer = JSONWriter()
+        let findings = waived.sorted { a, b in
+            if Finding.reportOrder(a, b) { return true }
+            if Finding.reportOrder(b, a) { return false }
+            return writer.string(a.evidence) < writer.string(b.evidence)
+        }
+        let scores = Scores.compute(findings, policy: configuration.policy)
+        let decision = configuration.policy.decide(findings, scores: scores)
+        let records = checks.sorted { $0.id < $1.id }.map { check in
+            Report.CheckRecord(
+                id: check.id, title: check.descriptor.title, severity: check.descriptor.severity, category: check.descriptor.category,
+                path: check.script.path, sha256: Digest.sha256Hex(check.script.source))
+        }
+        return Report(
+            tool: Report.Tool(name: "assay", version: AssayVersion.current), startedAt: RFC3339.string(unixSeconds: startedAt),
+            finishedAt: RFC3339.string(unixSeconds: finishedAt), targets: targets.sorted { $0.name < $1.name }, checks: records,
+            findings: findings, scores: scores, decision: decision, waivers: outcomes, policy: configuration.policy)
+    }
+}

@@ -1,0 +1,253 @@
+import AssayConnectors
+import AssayCore
+import AssayLua
+import Foundation
+import Yams
+
+// MARK: - assay.yaml
+
+extension Configuration {
+    /// Reads `assay.yaml`. Relative check folders and `files` targets are resolved against the
+    /// file's folder. Unknown keys are errors, so a typo never silently drops a setting.
+    public static func load(path: String) throws(ConfigurationError) -> Configuration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("\(path): cannot read the configuration file")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(String(decoding: data, as: UTF8.self), file: path, baseDirectory: base)
+    }
+
+    /// Parses the text of an `assay.yaml`.
+    public static func parse(_ text: String, file: String = "assay.yaml", baseDirectory: String = ".") throws(ConfigurationError)
+        -> Configuration
+    {
+        let document: JSONValue
+        do {
+            let resolver = Resolver.default.removing(.timestamp)
+            document = try YAMLValue.json(Yams.load(yaml: text, resolver) ?? [String: Any]())
+        } catch let error as YamlError {
+            throw ConfigurationError("\(file): invalid YAML: \(error)")
+        } catch {
+            throw ConfigurationError("\(file): invalid YAML: \(error)")
+        }
+        var reader = ConfigurationReader(file: file, baseDirectory: baseDirectory)
+        return try reader.read(document)
+    }
+}
+
+/// Turns what Yams gives into JSON values.
+enum YAMLValue {
+    static func json(_ any: Any) throws -> JSONValue {
+        switch any {
+        case let b as Bool: return .bool(b)
+        case let i as Int: return .int(Int64(i))
+        case let d as Double: return .double(d)
+        case let s as String: return .string(s)
+        case let list as [Any]: return .array(try list.map(json))
+        case let map as [String: Any]: return .object(try map.mapValues(json))
+        case let map as [AnyHashable: Any]:
+            var members: [String: JSONValue] = [:]
+            for (key, value) in map { members["\(key.base)"] = try json(value) }
+            return .object(members)
+        case is NSNull: return .null
+        default: return .string("\(any)")
+        }
+    }
+}
+
+/// Reads the configuration document, naming the path of every problem (`waivers[2].expires`).
+struct ConfigurationReader {
+    let file: String
+    let baseDirectory: String
+
+    static let topLevelKeys: Set<String> = ["targets", "checks", "inputs", "waivers", "policy", "limits"]
+
+    func fail(_ path: String, _ message: String) -> ConfigurationError {
+        ConfigurationError("\(file): \(path): \(message)")
+    }
+
+    func object(_ value: JSONValue?, _ path: String, keys: Set<String>) throws(ConfigurationError) -> [String: JSONValue] {
+        guard let value, !value.isNull else { return [:] }
+        guard case .object(let members) = value else { throw fail(path, "expected a mapping") }
+        for key in members.keys.sorted() where !keys.contains(key) {
+            throw fail(path, "unknown key '\(key)' (expected \(keys.sorted().joined(separator: ", ")))")
+        }
+        return members
+    }
+
+    func string(_ value: JSONValue?, _ path: String) throws(ConfigurationError) -> String? {
+        switch value {
+        case nil, .null?: return nil
+        case .string(let s)?: return s
+        case .int(let i)?: return String(i)
+        default: throw fail(path, "expected a string")
+        }
+    }
+
+    func int(_ value: JSONValue?, _ path: String) throws(ConfigurationError) -> Int? {
+        guard let value, !value.isNull else { return nil }
+        guard let i = value.intValue, i >= 0 else { throw fail(path, "expected a non-negative integer") }
+        return Int(i)
+    }
+
+    func score(_ value: JSONValue?, _ path: String) throws(ConfigurationError) -> Score? {
+        guard let value, !value.isNull else { return nil }
+        guard let d = value.doubleValue, d >= 0, d <= 10 else { throw fail(path, "expected a score between 0 and 10") }
+        return Score(hundredths: Int((d * 100).rounded()))
+    }
+
+    func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardized.path
+    }
+
+    mutating func read(_ document: JSONValue) throws(ConfigurationError) -> Configuration {
+        let top = try object(document, "(top level)", keys: Self.topLevelKeys)
+        var configuration = Configuration()
+        configuration.targets = try targets(top["targets"])
+        let checks = try object(top["checks"], "checks", keys: ["paths", "builtin", "exclude"])
+        configuration.checkPaths = try strings(checks["paths"], "checks.paths").map(resolve)
+        if let builtin = checks["builtin"] {
+            guard let b = builtin.boolValue else { throw fail("checks.builtin", "expected true or false") }
+            configuration.builtinChecks = b
+        }
+        configuration.exclude = try strings(checks["exclude"], "checks.exclude")
+        for (key, value) in try object(top["inputs"], "inputs", keys: Set(top["inputs"]?.objectValue?.keys.map { $0 } ?? [])) {
+            if case .object(let perCheck) = value, key.uppercased() == key {
+                configuration.checkInputs[key] = perCheck
+            } else {
+                configuration.inputs[key] = value
+            }
+        }
+        configuration.waivers = try waivers(top["waivers"])
+        configuration.policy = try policy(top["policy"])
+        try limits(top["limits"], into: &configuration)
+        return configuration
+    }
+
+    func strings(_ value: JSONValue?, _ path: String) throws(ConfigurationError) -> [String] {
+        switch value {
+        case nil, .null?: return []
+        case .string(let s)?: return [s]
+        case .array(let items)?:
+            var out: [String] = []
+            for (i, item) in items.enumerated() {
+                guard let s = item.stringValue else { throw fail("\(path)[\(i)]", "expected a string") }
+                out.append(s)
+            }
+            return out
+        default: throw fail(path, "expected a list of strings")
+        }
+    }
+
+    func targets(_ value: JSONValue?) throws(ConfigurationError) -> [TargetConfiguration] {
+        guard let value, !value.isNull else { return [] }
+        guard case .array(let items) = value else { throw fail("targets", "expected a list") }
+        var result: [TargetConfiguration] = []
+        for (i, item) in items.enumerated() {
+            let path = "targets[\(i)]"
+            let fields = try object(item, path, keys: ["name", "kind", "url", "path", "password_env", "password_file"])
+            guard let kindName = try string(fields["kind"], "\(path).kind") else { throw fail(path, "missing 'kind'") }
+            guard let kind = TargetKind(rawValue: kindName) else {
+                throw fail("\(path).kind", "unknown kind '\(kindName)' (expected \(TargetKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let location: String
+            if kind == .files {
+                guard let p = try string(fields["path"], "\(path).path") else { throw fail(path, "a files target needs 'path'") }
+                location = resolve(p)
+            } else {
+                guard let url = try string(fields["url"], "\(path).url") else { throw fail(path, "a \(kind.rawValue) target needs 'url'") }
+                location = url
+            }
+            let name = try string(fields["name"], "\(path).name") ?? kind.rawValue
+            if result.contains(where: { $0.name == name }) { throw fail("\(path).name", "duplicate target name '\(name)'") }
+            result.append(
+                TargetConfiguration(
+                    name: name, kind: kind, location: location, passwordEnv: try string(fields["password_env"], "\(path).password_env"),
+                    passwordFile: try string(fields["password_file"], "\(path).password_file").map(resolve)))
+        }
+        return result
+    }
+
+    func waivers(_ value: JSONValue?) throws(ConfigurationError) -> [Waiver] {
+        guard let value, !value.isNull else { return [] }
+        guard case .array(let items) = value else { throw fail("waivers", "expected a list") }
+        var result: [Waiver] = []
+        for (i, item) in items.enumerated() {
+            let path = "waivers[\(i)]"
+            let fields = try object(item, path, keys: ["check", "target", "resource", "justification", "expires"])
+            guard let check = try string(fields["check"], "\(path).check") else { throw fail(path, "missing 'check'") }
+            guard let justification = try string(fields["justification"], "\(path).justification"), !justification.isEmpty else {
+                throw fail(path, "missing 'justification' (why is this risk accepted?)")
+            }
+            guard let expiresText = try string(fields["expires"], "\(path).expires") else {
+                throw fail(path, "missing 'expires' (YYYY-MM-DD): waivers must end")
+            }
+            guard let expires = CalendarDate(expiresText) else { throw fail("\(path).expires", "expected a date YYYY-MM-DD") }
+            result.append(
+                Waiver(
+                    check: check, target: try string(fields["target"], "\(path).target"),
+                    resource: try string(fields["resource"], "\(path).resource"), justification: justification, expires: expires))
+        }
+        return result
+    }
+
+    func policy(_ value: JSONValue?) throws(ConfigurationError) -> Policy {
+        var policy = Policy()
+        let fields = try object(
+            value, "policy", keys: ["certified", "conditional", "severity_weights", "category_weights", "pass_on", "validity_days"])
+        func gate(_ v: JSONValue?, _ path: String, _ defaults: Policy.Gate) throws(ConfigurationError) -> Policy.Gate {
+            guard v != nil else { return defaults }
+            let g = try object(v, path, keys: ["min_score", "max_open", "max_errors"])
+            var result = defaults
+            if let s = try score(g["min_score"], "\(path).min_score") { result.minScore = s }
+            if g["max_open"] != nil {
+                result.maxOpen = [:]
+                for (name, limit) in try object(g["max_open"], "\(path).max_open", keys: Set(Severity.allCases.map(\.rawValue))) {
+                    result.maxOpen[Severity(rawValue: name)!] = try int(limit, "\(path).max_open.\(name)")
+                }
+            }
+            if let errors = g["max_errors"] {
+                result.maxErrors = errors.isNull ? nil : try int(errors, "\(path).max_errors")
+            }
+            return result
+        }
+        policy.certified = try gate(fields["certified"], "policy.certified", policy.certified)
+        policy.conditional = try gate(fields["conditional"], "policy.conditional", policy.conditional)
+        for (name, weight) in try object(fields["severity_weights"], "policy.severity_weights", keys: Set(Severity.allCases.map(\.rawValue))) {
+            policy.severityWeights[Severity(rawValue: name)!] = try int(weight, "policy.severity_weights.\(name)")
+        }
+        let categoryKeys = Set(fields["category_weights"]?.objectValue?.keys.map { $0 } ?? [])
+        for (name, weight) in try object(fields["category_weights"], "policy.category_weights", keys: categoryKeys) {
+            policy.categoryWeights[name] = try int(weight, "policy.category_weights.\(name)")
+        }
+        if fields["pass_on"] != nil {
+            var verdicts: Set<Verdict> = []
+            for name in try strings(fields["pass_on"], "policy.pass_on") {
+                guard let v = Verdict(rawValue: name.uppercased()) else {
+                    throw fail("policy.pass_on", "unknown verdict '\(name)' (expected CERTIFIED, CONDITIONAL, NOT CERTIFIED)")
+                }
+                verdicts.insert(v)
+            }
+            policy.passingVerdicts = verdicts
+        }
+        if let days = try int(fields["validity_days"], "policy.validity_days") {
+            guard days > 0 else { throw fail("policy.validity_days", "must be at least 1") }
+            policy.validityDays = days
+        }
+        return policy
+    }
+
+    func limits(_ value: JSONValue?, into configuration: inout Configuration) throws(ConfigurationError) {
+        let fields = try object(
+            value, "limits", keys: ["memory_mb", "instructions", "check_timeout_ms", "connect_timeout_ms", "call_timeout_ms"])
+        if let mb = try int(fields["memory_mb"], "limits.memory_mb") { configuration.limits.memoryBytes = mb << 20 }
+        if let n = try int(fields["instructions"], "limits.instructions") { configuration.limits.instructions = UInt64(n) }
+        if let ms = try int(fields["check_timeout_ms"], "limits.check_timeout_ms") { configuration.limits.timeout = .milliseconds(ms) }
+        if let ms = try int(fields["connect_timeout_ms"], "limits.connect_timeout_ms") {
+            configuration.connectorOptions.connectTimeout = .milliseconds(ms)
+        }
+        if let ms = try int(fields["call_timeout_ms"], "limits.call_timeout_ms") {
+            configuration.connectorOptions.callTimeout = .milliseconds(ms)
+        }
+    }
+}

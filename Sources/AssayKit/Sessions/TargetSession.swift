@@ -1,0 +1,59 @@
+import AssayConnectors
+import AssayCore
+import AssayLua
+import Foundation
+
+/// The one door to a target during a run: calls are serialised (one connection per target),
+/// memoized (identical calls cost one round trip, however many checks make them), recorded for
+/// the transcript, and a target that could not be reached or stopped answering is not asked again.
+final class TargetSession: @unchecked Sendable {  // all mutable state is guarded by `lock`
+    let info: TargetInfo
+    private let connector: any Connector
+    private let callTimeout: Duration
+    private let lock = NSLock()
+    private var memo: [String: Transcript.Entry] = [:]
+    private var stickyFailure: ConnectorFailure?
+    private(set) var roundTrips = 0
+
+    init(info: TargetInfo, connector: any Connector, callTimeout: Duration) {
+        self.info = info
+        self.connector = connector
+        self.callTimeout = callTimeout
+    }
+
+    func call(_ operation: String, _ arguments: [JSONValue]) -> Result<JSONValue, ConnectorFailure> {
+        lock.lock()
+        defer { lock.unlock() }
+        let key = Transcript.key(operation: operation, arguments: arguments)
+        if let known = memo[key] { return known.outcome }
+        if let stickyFailure {
+            return .failure(ConnectorFailure(kind: stickyFailure.kind, message: "\(info.name) was not asked again: \(stickyFailure.message)"))
+        }
+        let started = Deadline.now()
+        let outcome: Result<JSONValue, ConnectorFailure>
+        do throws(ConnectorError) {
+            outcome = .success(try connector.call(operation, arguments, deadline: .after(callTimeout)))
+        } catch {
+            let failure = ConnectorFailure(kind: error.kind.rawValue, message: "\(info.name): \(error.message)")
+            if error.isSticky { stickyFailure = failure }
+            outcome = .failure(failure)
+        }
+        roundTrips += 1
+        let ms = Int((Deadline.now().nanoseconds - started.nanoseconds) / 1_000_000)
+        memo[key] = Transcript.Entry(target: info.name, operation: operation, arguments: arguments, outcome: outcome, milliseconds: ms)
+        return outcome
+    }
+
+    /// Every distinct call made so far.
+    var entries: [Transcript.Entry] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(memo.values)
+    }
+
+    func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        connector.close()
+    }
+}

@@ -1,0 +1,106 @@
+import AssayCore
+
+/// Every connector call of a run and its answer, as JSON Lines (`transcript.jsonl`).
+///
+/// The first line is a header `{"assay_transcript": 1, "tool": …, "targets": […]}`; each further
+/// line is one distinct call: `{"target", "operation", "arguments", "result"}` or `… "error":
+/// {"kind", "message"}`, with `"ms"` its duration. Lines are sorted by target, operation and
+/// arguments. Connectors redact secrets before answering, so a transcript holds none.
+/// `assay run --replay transcript.jsonl` reruns every check against it with no server.
+public struct Transcript: Sendable {
+    /// One recorded call.
+    public struct Entry: Sendable {
+        public var target: String
+        public var operation: String
+        public var arguments: [JSONValue]
+        public var outcome: Result<JSONValue, ConnectorFailure>
+        public var milliseconds: Int
+
+        public init(target: String, operation: String, arguments: [JSONValue], outcome: Result<JSONValue, ConnectorFailure>, milliseconds: Int) {
+            self.target = target
+            self.operation = operation
+            self.arguments = arguments
+            self.outcome = outcome
+            self.milliseconds = milliseconds
+        }
+
+        var key: String { Transcript.key(operation: operation, arguments: arguments) }
+    }
+
+    public var tool: Report.Tool
+    public var targets: [TargetInfo]
+    public var entries: [Entry]
+
+    public init(tool: Report.Tool, targets: [TargetInfo], entries: [Entry]) {
+        self.tool = tool
+        self.targets = targets
+        self.entries = entries
+    }
+
+    static func key(operation: String, arguments: [JSONValue]) -> String {
+        operation + " " + JSONWriter().string(.array(arguments))
+    }
+
+    /// The JSON Lines bytes.
+    public var bytes: [UInt8] {
+        let writer = JSONWriter()
+        var lines: [String] = []
+        lines.append(writer.string(.object([
+            "assay_transcript": 1,
+            "tool": ["name": .string(tool.name), "version": .string(tool.version)],
+            "targets": .array(targets.map { ["name": .string($0.name), "kind": .string($0.kind.rawValue), "address": .string($0.address)] }),
+        ])))
+        let sorted = entries.sorted { ($0.target, $0.key) < ($1.target, $1.key) }
+        for entry in sorted {
+            var line: [String: JSONValue] = [
+                "target": .string(entry.target), "operation": .string(entry.operation),
+                "arguments": .array(entry.arguments), "ms": .int(Int64(entry.milliseconds)),
+            ]
+            switch entry.outcome {
+            case .success(let value): line["result"] = value
+            case .failure(let failure): line["error"] = ["kind": .string(failure.kind), "message": .string(failure.message)]
+            }
+            lines.append(writer.string(.object(line)))
+        }
+        return Array((lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    /// Reads a transcript back.
+    public init(bytes: [UInt8]) throws(ConfigurationError) {
+        let lines = bytes.split(separator: UInt8(ascii: "\n"))
+        guard let first = lines.first, let header = try? JSONParser.parse(first), header["assay_transcript"]?.intValue == 1 else {
+            throw ConfigurationError("not an Assay transcript (the first line must be its header)")
+        }
+        tool = Report.Tool(name: header["tool"]?["name"]?.stringValue ?? "assay", version: header["tool"]?["version"]?.stringValue ?? "?")
+        targets = (header["targets"]?.arrayValue ?? []).compactMap { item in
+            guard let name = item["name"]?.stringValue, let kind = item["kind"]?.stringValue.flatMap(TargetKind.init) else { return nil }
+            return TargetInfo(name: name, kind: kind, address: item["address"]?.stringValue ?? "")
+        }
+        entries = []
+        for (index, line) in lines.dropFirst().enumerated() {
+            guard let value = try? JSONParser.parse(line), let target = value["target"]?.stringValue,
+                let operation = value["operation"]?.stringValue, let arguments = value["arguments"]?.arrayValue
+            else { throw ConfigurationError("transcript line \(index + 2) is malformed") }
+            let outcome: Result<JSONValue, ConnectorFailure>
+            if let error = value["error"] {
+                outcome = .failure(ConnectorFailure(kind: error["kind"]?.stringValue ?? "failed", message: error["message"]?.stringValue ?? ""))
+            } else {
+                outcome = .success(value["result"] ?? .null)
+            }
+            entries.append(Entry(target: target, operation: operation, arguments: arguments, outcome: outcome,
+                                 milliseconds: Int(value["ms"]?.intValue ?? 0)))
+        }
+    }
+}
+
+/// A connector error as a transcript keeps it.
+public struct ConnectorFailure: Error, Hashable, Sendable {
+    /// `unreachable`, `timeout`, `refused`, `denied` or `failed`.
+    public var kind: String
+    public var message: String
+
+    public init(kind: String, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+}
