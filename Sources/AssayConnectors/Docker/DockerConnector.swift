@@ -1,0 +1,123 @@
+import AssayCore
+
+/// Reads the Docker engine through its HTTP API on the unix socket, with `GET` only.
+///
+/// Operations:
+/// - `get [path]`: any of the read-only endpoints of ``DockerRequest`` (`/version`, `/info`,
+///   `/containers/json?all=1`, `/containers/{id}/json`, `/images/{name}/json`, `/networks`, …);
+///   anything else is refused before a byte is sent.
+/// - `version`, `info`, `containers` (all of them, stopped and created too), `container [id]`,
+///   `image [name]`, `networks`: shorthands for the same.
+///
+/// Answers are decoded JSON, with secrets removed by ``DockerRedaction`` (container environments
+/// gain `Config.SecretEnv`). An HTTP status of 400 or more is ``ConnectorError/Kind/denied``.
+///
+/// ```swift
+/// let docker = DockerConnector(url: "unix:///var/run/docker.sock")
+/// let web = try docker.call("container", ["web"], deadline: .after(.seconds(2)))
+/// ```
+public final class DockerConnector: Connector {
+    public let kind: TargetKind = .docker
+    /// `unix:///path/docker.sock`.
+    public let address: String
+
+    private let socketPath: String?
+    private let options: ConnectorOptions
+
+    /// - Parameters:
+    ///   - url: `unix:///var/run/docker.sock` or a bare absolute path to the socket. TCP endpoints are
+    ///     not supported.
+    ///   - options: connect timeout and per-call deadline.
+    public init(url: String, options: ConnectorOptions = ConnectorOptions()) {
+        self.options = options
+        if url.hasPrefix("unix://") {
+            let path = String(url.dropFirst("unix://".count))
+            socketPath = path.hasPrefix("/") ? path : nil
+        } else {
+            socketPath = url.hasPrefix("/") ? url : nil
+        }
+        address = socketPath.map { "unix://\($0)" } ?? SecretRedaction.redactURL(url)
+    }
+
+    public func call(_ operation: String, _ arguments: [JSONValue], deadline: Deadline) throws(ConnectorError)
+        -> JSONValue
+    {
+        let request: DockerRequest
+        switch operation {
+        case "get":
+            guard arguments.count == 1, let path = arguments[0].stringValue else {
+                throw ConnectorError(.refused, "docker: get expects one argument, a path such as /containers/json")
+            }
+            request = try DockerRequest(path: path)
+        case "version", "info", "containers", "networks":
+            guard arguments.isEmpty else { throw ConnectorError(.refused, "docker: \(operation) takes no argument") }
+            request =
+                switch operation {
+                case "version": DockerRequest(resource: .version)
+                case "info": DockerRequest(resource: .info)
+                case "containers": DockerRequest(resource: .containers, query: [("all", "1")])
+                default: DockerRequest(resource: .networks)
+                }
+        case "container", "image":
+            let isImage = operation == "image"
+            guard arguments.count == 1, var id = arguments[0].stringValue else {
+                throw ConnectorError(.refused, "docker: \(operation) expects one argument, a name or id")
+            }
+            if !isImage, id.hasPrefix("/") { id.removeFirst() }  // listings name containers "/web"
+            guard DockerRequest.validIdentifier(id, allowSlash: isImage) else {
+                throw ConnectorError(
+                    .refused, "docker: '\(DockerRequest.printable(id))' is not a valid \(operation) name or id")
+            }
+            request = DockerRequest(resource: isImage ? .image(id) : .container(id))
+        default:
+            throw ConnectorError(
+                .refused,
+                "docker: unknown operation '\(DockerRequest.printable(operation))' "
+                    + "(get, version, info, containers, container, image, networks)")
+        }
+        return try perform(request, deadline: deadline.earliest(.after(options.callTimeout)))
+    }
+
+    /// Nothing to close: every request uses its own connection.
+    public func close() {}
+
+    // MARK: - Requests
+
+    private func perform(_ request: DockerRequest, deadline: Deadline) throws(ConnectorError) -> JSONValue {
+        guard let socketPath else {
+            throw ConnectorError(.failed, "docker: '\(address)' is not a unix socket (unix:///path or /path)")
+        }
+        let response = try UnixHTTPClient.get(
+            socketPath: socketPath, target: request.target, host: "docker", deadline: deadline)
+        let body = try decode(response)
+        guard response.status < 400 else { throw failure(response.status, body: body, request: request) }
+        return DockerRedaction.redact(body, for: request.resource)
+    }
+
+    private func decode(_ response: HTTPResponse) throws(ConnectorError) -> JSONValue {
+        if response.body.isEmpty { return .null }
+        let type = response.header("content-type")?.lowercased() ?? ""
+        if type.hasPrefix("application/json") {
+            do {
+                return try JSONParser.parse(response.body)
+            } catch {
+                throw ConnectorError(.failed, "docker: the engine sent malformed JSON (\(response.body.count) bytes)")
+            }
+        }
+        return .string(String(decoding: response.body, as: UTF8.self))
+    }
+
+    private func failure(_ status: Int, body: JSONValue, request: DockerRequest) -> ConnectorError {
+        let message = body["message"]?.stringValue ?? body.stringValue ?? ""
+        let detail = DockerRequest.printable(message.isEmpty ? "HTTP \(status)" : message)
+        if status == 404 {
+            switch request.resource {
+            case .container(let id): return ConnectorError(.denied, "docker: no such container: \(id) (\(detail))")
+            case .image(let name): return ConnectorError(.denied, "docker: no such image: \(name) (\(detail))")
+            case .network(let id): return ConnectorError(.denied, "docker: no such network: \(id) (\(detail))")
+            default: break
+            }
+        }
+        return ConnectorError(.denied, "docker: GET \(request.path) answered \(status): \(detail)")
+    }
+}

@@ -1,0 +1,185 @@
+import AssayCore
+
+/// Reads a Redis server through hiredis, with read-only commands only.
+///
+/// Operations:
+/// - `command [argv…]`: one command of ``RedisCommandPolicy/allowed`` (`INFO`, `CONFIG GET`,
+///   `ACL LIST`, `SLOWLOG GET`, …), answered as JSON (strings, ints, null, arrays). Anything else is
+///   refused before a byte is sent.
+/// - `info [section…]` → `{section = {field = value}}`, values typed.
+/// - `config_get [pattern…]` (default `*`) → `{name = value}`.
+/// - `slowlog [count]` → `[{id, timestamp, duration_us, args, client, client_name}]`.
+/// - `client_list` → `[{field = value}]`; `acl_list` → `[{user, enabled, nopass, passwords, rules}]`;
+///   `role` → `{role, …}`.
+///
+/// Secrets (`requirepass`, `masterauth`, ACL password hashes) are replaced by ``RedisRedaction``.
+/// Error replies are ``ConnectorError/Kind/denied``: a renamed or disabled command says so, and
+/// `NOPERM` says that the ACL denies the command.
+///
+/// The connection opens on the first call (connect, `AUTH`, `SELECT`), within the call's deadline.
+/// `rediss://` is refused: Debian's hiredis 0.14 has no TLS.
+///
+/// ```swift
+/// let redis = RedisConnector(url: "redis://127.0.0.1:6379", password: secret)
+/// let memory = try redis.call("info", ["memory"], deadline: .after(.seconds(2)))
+/// ```
+public final class RedisConnector: Connector {
+    public let kind: TargetKind = .redis
+    /// The URL without the password, such as `redis://127.0.0.1:6379/0`.
+    public let address: String
+
+    private let endpoint: Result<RedisEndpoint, ConnectorError>
+    private let options: ConnectorOptions
+    private var connection: HiredisConnection?
+
+    /// - Parameters:
+    ///   - url: `redis://[user[:password]@]host[:port][/db]` or `unix:///path/redis.sock[?db=N]`.
+    ///   - password: replaces the URL's password, if any.
+    ///   - options: connect timeout and per-call deadline.
+    public init(url: String, password: String? = nil, options: ConnectorOptions = ConnectorOptions()) {
+        self.options = options
+        do {
+            let parsed = try RedisEndpoint.parse(url, password: password)
+            endpoint = .success(parsed)
+            address = parsed.address
+        } catch {
+            endpoint = .failure(error)
+            address = url.lowercased().hasPrefix("rediss://") ? SecretRedaction.redactURL(url) : "redis (invalid URL)"
+        }
+    }
+
+    public func close() { connection = nil }
+
+    public func call(_ operation: String, _ arguments: [JSONValue], deadline: Deadline) throws(ConnectorError)
+        -> JSONValue
+    {
+        let deadline = deadline.earliest(.after(options.callTimeout))
+        switch operation {
+        case "command":
+            let argv = try strings(arguments, for: operation)
+            let reply = try run(argv, deadline: deadline)
+            return RedisRedaction.redact(reply: reply.json, of: argv)
+        case "info":
+            let reply = try run(["INFO"] + strings(arguments, for: operation), deadline: deadline)
+            return RedisReplies.info(reply.text ?? "")
+        case "config_get":
+            let patterns = try strings(arguments, for: operation)
+            let reply = try run(["CONFIG", "GET"] + (patterns.isEmpty ? ["*"] : patterns), deadline: deadline)
+            return .object(RedisRedaction.redactConfig(RedisReplies.configMap(reply)))
+        case "slowlog":
+            let count = try strings(arguments, for: operation)
+            guard count.count <= 1, count.allSatisfy({ Int($0).map { $0 >= -1 } ?? false }) else {
+                throw ConnectorError(.refused, "redis: slowlog takes at most one argument, a count")
+            }
+            return RedisReplies.slowlog(try run(["SLOWLOG", "GET"] + count, deadline: deadline))
+        case "client_list":
+            try noArguments(arguments, for: operation)
+            return RedisReplies.clientList(try run(["CLIENT", "LIST"], deadline: deadline).text ?? "")
+        case "acl_list":
+            try noArguments(arguments, for: operation)
+            return RedisReplies.aclList(try run(["ACL", "LIST"], deadline: deadline))
+        case "role":
+            try noArguments(arguments, for: operation)
+            return RedisReplies.role(try run(["ROLE"], deadline: deadline))
+        default:
+            throw ConnectorError(
+                .refused,
+                "redis: unknown operation '\(operation.prefix(40))' "
+                    + "(command, info, config_get, slowlog, client_list, acl_list, role)")
+        }
+    }
+
+    // MARK: - Commands
+
+    /// Checks the command against the allowlist, then sends it; an error reply becomes `.denied`.
+    private func run(_ argv: [String], deadline: Deadline) throws(ConnectorError) -> RedisReply {
+        try RedisCommandPolicy.check(argv)
+        let reply = try send(argv, deadline: deadline)
+        if case .error(let message) = reply { throw denied(message, argv: argv) }
+        return reply
+    }
+
+    /// Sends one command on the connection, opening it first if needed. Any I/O failure or timeout
+    /// frees the connection.
+    private func send(_ argv: [String], deadline: Deadline) throws(ConnectorError) -> RedisReply {
+        do throws(ConnectorError) {
+            let connection: HiredisConnection
+            if let existing = self.connection {
+                connection = existing
+            } else {
+                connection = try open(deadline: deadline)
+            }
+            self.connection = connection
+            return try connection.execute(argv, deadline: deadline)
+        } catch {
+            connection = nil
+            throw scrubbed(error)
+        }
+    }
+
+    private func open(deadline: Deadline) throws(ConnectorError) -> HiredisConnection {
+        let endpoint = try endpoint.get()
+        let connection = try HiredisConnection.open(
+            endpoint.location, peer: address, deadline: deadline.earliest(.after(options.connectTimeout)))
+        if let password = endpoint.password {
+            let argv = endpoint.user.map { ["AUTH", $0, password] } ?? ["AUTH", password]
+            if case .error(let message) = try connection.execute(argv, deadline: deadline) {
+                // A server without any password accepts everyone: go on, the checks will say so.
+                let noPasswordConfigured = endpoint.user == nil && message.contains("without any password configured")
+                if !noPasswordConfigured {
+                    throw ConnectorError(.denied, "redis \(address): authentication failed: \(message)")
+                }
+            }
+        }
+        if let database = endpoint.database, database != 0 {
+            if case .error(let message) = try connection.execute(["SELECT", String(database)], deadline: deadline) {
+                throw ConnectorError(.denied, "redis \(address): SELECT \(database) failed: \(message)")
+            }
+        }
+        return connection
+    }
+
+    // MARK: - Errors
+
+    private func denied(_ message: String, argv: [String]) -> ConnectorError {
+        let name = RedisCommandPolicy.name(of: argv)
+        let upper = message.uppercased()
+        let text: String
+        if upper.hasPrefix("NOPERM") {
+            text = "redis \(address): the ACL denies \(name) to this user (\(message))"
+        } else if upper.hasPrefix("ERR UNKNOWN COMMAND") {
+            let command = argv.first?.uppercased() ?? name
+            text = "redis \(address): \(command) is disabled or renamed on this server (\(message))"
+        } else {
+            text = "redis \(address): \(name) failed: \(message)"
+        }
+        return scrubbed(ConnectorError(.denied, text))
+    }
+
+    /// The error with the password removed, should the server or hiredis ever echo it.
+    private func scrubbed(_ error: ConnectorError) -> ConnectorError {
+        guard case .success(let endpoint) = endpoint, let password = endpoint.password, !password.isEmpty,
+            error.message.contains(password)
+        else { return error }
+        return ConnectorError(error.kind, error.message.replacing(password, with: "<redacted>"))
+    }
+
+    // MARK: - Arguments
+
+    private func strings(_ arguments: [JSONValue], for operation: String) throws(ConnectorError) -> [String] {
+        let flat = arguments.count == 1 ? (arguments[0].arrayValue ?? arguments) : arguments
+        var out: [String] = []
+        for argument in flat {
+            switch argument {
+            case .string(let s): out.append(s)
+            case .int(let i): out.append(String(i))
+            default: throw ConnectorError(.refused, "redis: \(operation) takes strings and integers only")
+            }
+        }
+        return out
+    }
+
+    private func noArguments(_ arguments: [JSONValue], for operation: String) throws(ConnectorError) {
+        guard arguments.isEmpty else { throw ConnectorError(.refused, "redis: \(operation) takes no argument") }
+    }
+}
