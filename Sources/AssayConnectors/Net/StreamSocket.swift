@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+import AssayCore
+
 /// A non-blocking stream socket whose every wait is bounded by a ``Deadline``.
 ///
 /// Connecting, writing and reading wait with `poll(2)` for at most the time left, so a peer that

@@ -1,3 +1,4 @@
+import AssayCore
 /// A minimal HTTP/1.1 client over a unix-domain socket that can only send `GET`.
 ///
 /// One connection per request (`Connection: close`), every wait bounded by the deadline, and the
