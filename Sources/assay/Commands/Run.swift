@@ -1,0 +1,150 @@
+import ArgumentParser
+import AssayCertify
+import AssayCore
+import AssayKit
+import Foundation
+import Logging
+
+/// `assay run`: audit the targets and write the report (and a certification when signing).
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the checks against the targets and score the result.")
+
+    @Option(name: .shortAndLong, help: "The configuration file (assay.yaml).")
+    var config: String?
+
+    @Option(name: .customLong("files"), help: ArgumentHelp("A folder of configuration files to audit, as [NAME=]DIR.", valueName: "dir"))
+    var files: [String] = []
+
+    @Option(help: ArgumentHelp("A PostgreSQL server, as [NAME=]URL (libpq URL or key=value string).", valueName: "url"))
+    var postgres: [String] = []
+
+    @Option(help: ArgumentHelp("A PgBouncer admin console, as [NAME=]URL (…/pgbouncer).", valueName: "url"))
+    var pgbouncer: [String] = []
+
+    @Option(help: ArgumentHelp("A Redis server, as [NAME=]redis://[user[:password]@]host:port[/db].", valueName: "url"))
+    var redis: [String] = []
+
+    @Option(help: ArgumentHelp("A Docker engine, as [NAME=]unix:///path/docker.sock.", valueName: "url"))
+    var docker: [String] = []
+
+    @Option(name: .customLong("checks"), help: ArgumentHelp("A folder of custom checks, next to the built-in ones.", valueName: "dir"))
+    var checkPaths: [String] = []
+
+    @Flag(name: .customLong("no-builtin"), help: "Run only the custom checks.")
+    var noBuiltin = false
+
+    @Option(name: .customLong("input"), help: ArgumentHelp("A check input, as NAME=VALUE or CHECK-ID.NAME=VALUE.", valueName: "input"))
+    var inputs: [String] = []
+
+    @Option(help: ArgumentHelp("Write report.json and report.md (and the certification) into this folder.", valueName: "dir"))
+    var out: String?
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when an open finding is at or above this severity.")
+    var failOn: Severity?
+
+    @Option(help: ArgumentHelp("Record every connector call and its answer into this transcript.", valueName: "file"))
+    var record: String?
+
+    @Option(help: ArgumentHelp("Rerun the checks against a recorded transcript, with no server.", valueName: "file"))
+    var replay: String?
+
+    @Option(help: ArgumentHelp("Sign a certification with this Ed25519 private key (PKCS#8 PEM, mode 0600).", valueName: "key"))
+    var sign: String?
+
+    @Option(help: ArgumentHelp("The previous certification to chain to (default: the one in --out).", valueName: "cert"))
+    var previous: String?
+
+    @Flag(name: .shortAndLong, help: "Log each check run and connector call to stderr.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Print only the verdict line.")
+    var quiet = false
+
+    func validate() throws {
+        if sign != nil, out == nil { throw ValidationError("--sign needs --out: the certification is written there") }
+        if record != nil, replay != nil { throw ValidationError("--record and --replay cannot be used together") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let configuration = try makeConfiguration()
+        var logger = Logger(label: "assay") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .debug : .warning
+        let transcript = try replay.map { path throws(ConfigurationError) -> Transcript in
+            guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("cannot read the transcript \(path)") }
+            return try Transcript(bytes: Array(data))
+        }
+        if configuration.targets.isEmpty, transcript == nil {
+            throw ValidationError("no targets: give --files, --postgres, --pgbouncer, --redis, --docker, --config or --replay")
+        }
+        let signing = try sign.map { path throws -> AuditOutput.Signing in
+            let key: SigningKey
+            do { key = try KeyFiles.loadSigningKey(path: path) } catch { throw ConfigurationError("\(error)") }
+            let previousBytes = try previous.map { p throws(ConfigurationError) -> [UInt8] in
+                guard let data = FileManager.default.contents(atPath: p) else { throw ConfigurationError("cannot read the previous certification \(p)") }
+                return Array(data)
+            }
+            return AuditOutput.Signing(key: key, previous: previousBytes)
+        }
+
+        let result = try Auditor(configuration: configuration, logger: logger).run(replaying: transcript)
+        if let record {
+            guard FileManager.default.createFile(atPath: record, contents: Data(result.transcript.bytes)) else {
+                throw ConfigurationError("cannot write the transcript \(record)")
+            }
+        }
+        var written: AuditOutput.Written?
+        if let out {
+            written = try AuditOutput.write(result, to: out, includeTranscript: record != nil, signing: signing)
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        if quiet {
+            Terminal.out(TerminalSummary.verdictLine(result.report))
+        } else {
+            Terminal.out(TerminalSummary.render(result, elapsed: elapsed, written: written?.paths ?? [], failOn: failOn))
+        }
+        if verbose {
+            for (target, count) in result.roundTrips.sorted(by: { $0.key < $1.key }) {
+                logger.debug("\(target): \(count) round trips")
+            }
+        }
+        if !result.policyPassed { throw AssayExit.policyFailed }
+        if let failOn, !result.openFindings(atLeast: failOn).isEmpty { throw AssayExit.policyFailed }
+    }
+
+    func makeConfiguration() throws -> Configuration {
+        var configuration = try config.map { path throws(ConfigurationError) in try Configuration.load(path: path) } ?? Configuration()
+        let flagged: [(TargetKind, [String])] = [(.files, files), (.postgres, postgres), (.pgbouncer, pgbouncer), (.redis, redis), (.docker, docker)]
+        for (kind, values) in flagged {
+            for (index, value) in values.enumerated() {
+                var target = TargetConfiguration.fromFlag(value, kind: kind, index: index)
+                if kind == .files { target.location = URL(fileURLWithPath: target.location).standardized.path }
+                if configuration.targets.contains(where: { $0.name == target.name }) {
+                    throw ValidationError("two targets are named '\(target.name)': name them, as --\(kind.rawValue) NAME=\(kind == .files ? "DIR" : "URL")")
+                }
+                configuration.targets.append(target)
+            }
+        }
+        configuration.checkPaths += checkPaths
+        if noBuiltin { configuration.builtinChecks = false }
+        for input in inputs {
+            guard let eq = input.firstIndex(of: "=") else { throw ValidationError("--input \(input): expected NAME=VALUE") }
+            let name = String(input[..<eq])
+            let value = Self.inputValue(String(input[input.index(after: eq)...]))
+            if let dot = name.firstIndex(of: "."), name[..<dot].uppercased() == name[..<dot] {
+                configuration.checkInputs[String(name[..<dot]), default: [:]][String(name[name.index(after: dot)...])] = value
+            } else {
+                configuration.inputs[name] = value
+            }
+        }
+        return configuration
+    }
+
+    /// `42` → integer, `4.5` → number, `true`/`false` → boolean, anything else a string.
+    static func inputValue(_ text: String) -> JSONValue {
+        if let i = Int64(text) { return .int(i) }
+        if let d = Double(text) { return .double(d) }
+        if text == "true" || text == "false" { return .bool(text == "true") }
+        return .string(text)
+    }
+}
