@@ -247,6 +247,7 @@ struct RedisConnectorTests {
 
     @Test func unixSocketURLsConnect() throws {
         let path = "/tmp/assay-redis-\(UUID().uuidString.prefix(8)).sock"
+        defer { try? FileManager.default.removeItem(atPath: path) }  // SIGKILL leaves the socket file
         let server = try RedisTestServer(extraConfig: ["unixsocket \(path)", "unixsocketperm 700"])
         defer { server.stop() }
         let redis = RedisConnector(url: "unix://\(path)?db=1")
