@@ -245,6 +245,20 @@ struct RedisConnectorTests {
         #expect(redis.address == "redis://limited@127.0.0.1:\(server.port)")
     }
 
+    @Test func unixSocketURLsConnect() throws {
+        let path = "/tmp/assay-redis-\(UUID().uuidString.prefix(8)).sock"
+        defer { try? FileManager.default.removeItem(atPath: path) }  // SIGKILL leaves the socket file
+        let server = try RedisTestServer(extraConfig: ["unixsocket \(path)", "unixsocketperm 700"])
+        defer { server.stop() }
+        let redis = RedisConnector(url: "unix://\(path)?db=1")
+        defer { redis.close() }
+        #expect(redis.address == "unix://\(path)?db=1")
+        let info = try redis.call("info", ["server"], deadline: .after(.seconds(5)))
+        #expect(info["server"]?["tcp_port"] == .int(Int64(server.port)))
+        let me = try redis.call("command", ["CLIENT", "INFO"], deadline: .after(.seconds(5)))
+        #expect(me.stringValue?.contains(" db=1 ") == true, "SELECT 1 ran: \(me)")
+    }
+
     @Test func stoppedServerTimesOutAtTheDeadline() throws {
         let server = try RedisTestServer()
         defer { server.stop() }

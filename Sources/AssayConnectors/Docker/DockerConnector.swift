@@ -88,7 +88,8 @@ public final class DockerConnector: Connector {
             throw ConnectorError(.failed, "docker: '\(address)' is not a unix socket (unix:///path or /path)")
         }
         let response = try UnixHTTPClient.get(
-            socketPath: socketPath, target: request.target, host: "docker", deadline: deadline)
+            socketPath: socketPath, target: request.target, host: "docker",
+            connectDeadline: .after(options.connectTimeout), deadline: deadline)
         let body = try decode(response)
         guard response.status < 400 else { throw failure(response.status, body: body, request: request) }
         return DockerRedaction.redact(body, for: request.resource)

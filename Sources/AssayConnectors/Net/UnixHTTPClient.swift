@@ -12,13 +12,14 @@ enum UnixHTTPClient {
     ///   - socketPath: the unix socket, such as `/var/run/docker.sock`.
     ///   - target: the request target, already validated and percent-encoded (`/containers/json?all=1`).
     ///   - host: the `Host` header.
+    ///   - connectDeadline: when to give up connecting (the earlier of this and `deadline` counts).
     ///   - deadline: when to give up, connecting included.
     static func get(
-        socketPath: String, target: String, host: String, deadline: Deadline,
-        maximumBytes: Int = maximumResponseBytes
+        socketPath: String, target: String, host: String, connectDeadline: Deadline = .distantFuture,
+        deadline: Deadline, maximumBytes: Int = maximumResponseBytes
     ) throws(ConnectorError) -> HTTPResponse {
         precondition(target.hasPrefix("/") && !target.contains(where: { $0 == " " || $0 == "\r" || $0 == "\n" }))
-        let socket = try StreamSocket.connectUnix(path: socketPath, deadline: deadline)
+        let socket = try StreamSocket.connectUnix(path: socketPath, deadline: deadline.earliest(connectDeadline))
         defer { socket.close() }
         let request =
             "GET \(target) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: assay\r\n"

@@ -1,0 +1,147 @@
+import AssayCore
+
+/// Reads `postgresql.conf` and `postgresql.auto.conf`.
+///
+/// Follows PostgreSQL's `guc-file.l`: `name = value` or `name value`, `#` comments, names
+/// lowercased (custom names such as `pg_stat_statements.max` allowed), values unquoted or
+/// single-quoted (`''` or `\'` for a quote, `\n \t \r \b \f`, octal `\ooo`). A later setting
+/// replaces an earlier one. `include`, `include_if_exists` and `include_dir` are listed in
+/// `includes`, not followed.
+///
+/// Result:
+/// ```
+/// { settings = { shared_buffers = { value = "128MB", line = 7, bytes = 134217728 },
+///                statement_timeout = { value = "30s", line = 9, ms = 30000 },
+///                ssl = { value = "on", line = 12, bool = true },
+///                max_connections = { value = "100", line = 5, number = 100 } },
+///   includes = { { directive = "include_dir", path = "conf.d", line = 3 } } }
+/// ```
+/// `number` is given for a bare number; `bytes` for a memory value with a unit (`B kB MB GB TB`)
+/// or a bare non-negative number of a known memory setting (``PostgresUnits/memoryDefaults``);
+/// `ms` likewise for time (`us ms s min h d`, ``PostgresUnits/timeDefaults``); `bool` for
+/// `on off true false yes no 1 0`. Negative values (`-1` = disabled) get `number` only.
+enum PostgresConfParser {
+    static let includeDirectives: Set<String> = ["include", "include_if_exists", "include_dir"]
+
+    /// Settings whose names look secret but hold none.
+    static let nonSecretSettings: Set<String> = ["ssl_passphrase_command", "ssl_passphrase_command_supports_reload"]
+
+    static func parse(_ text: String, path: String) throws(ConfigParseError) -> JSONValue {
+        var settings: [String: JSONValue] = [:]
+        var includes: [JSONValue] = []
+        for line in TextLines(text).lines {
+            func fail(_ message: String) -> ConfigParseError {
+                ConfigParseError(path: path, line: line.number, message: message)
+            }
+            var rest = line.text.drop(while: \.isWhitespace)
+            guard let first = rest.first, first != "#" else { continue }
+            guard first.isASCIILetter || first == "_" else { throw fail("syntax error: expected a setting name") }
+            let nameEnd =
+                rest.firstIndex { !($0.isASCIILetter || $0.isASCIIDigit || $0 == "_" || $0 == "." || $0 == "$") }
+                ?? rest.endIndex
+            let name = rest[..<nameEnd].lowercased()
+            rest = rest[nameEnd...].drop(while: \.isBlank)
+            if rest.first == "=" { rest = rest.dropFirst().drop(while: \.isBlank) }
+            guard let start = rest.first, start != "#" else { throw fail("missing value for \(name)") }
+            let value: String
+            if start == "'" {
+                guard let (unquoted, after) = quoted(rest) else { throw fail("unterminated quoted value for \(name)") }
+                value = unquoted
+                rest = after
+            } else {
+                let end = rest.firstIndex { $0.isWhitespace || $0 == "#" } ?? rest.endIndex
+                value = String(rest[..<end])
+                rest = rest[end...]
+            }
+            rest = rest.drop(while: \.isBlank)
+            if let next = rest.first, next != "#" { throw fail("syntax error after the value of \(name)") }
+            let number = JSONValue.int(Int64(line.number))
+            if includeDirectives.contains(name) {
+                includes.append(["directive": .string(name), "path": .string(value), "line": number])
+            } else {
+                settings[name] = setting(name, value, line: number)
+            }
+        }
+        return ["settings": .object(settings), "includes": .array(includes)]
+    }
+
+    /// `{value, line, number?, bytes?, ms?, bool?}` for one setting.
+    static func setting(_ name: String, _ value: String, line: JSONValue) -> JSONValue {
+        if SecretRedaction.isSecretKey(name), !nonSecretSettings.contains(name) {
+            return ["value": SecretRedaction.describe(value), "line": line]
+        }
+        var table: [String: JSONValue] = ["value": .string(SecretScrubber.text(value)), "line": line]
+        if let parsed = PostgresUnits.split(value) {
+            if parsed.unit.isEmpty {
+                table["number"] = ScalarTyping.number(value).doubleValue.map(exact) ?? .null
+                if parsed.number >= 0, let factor = PostgresUnits.memoryDefaults[name] {
+                    table["bytes"] = exact((parsed.number * factor).rounded())
+                }
+                if parsed.number >= 0, let factor = PostgresUnits.timeDefaults[name] {
+                    table["ms"] = exact(parsed.number * factor)
+                }
+            } else if parsed.number >= 0, let factor = PostgresUnits.memory[parsed.unit] {
+                table["bytes"] = exact((parsed.number * factor).rounded())
+            } else if parsed.number >= 0, let factor = PostgresUnits.time[parsed.unit] {
+                table["ms"] = exact(parsed.number * factor)
+            }
+        }
+        switch value.lowercased() {
+        case "on", "true", "yes", "1": table["bool"] = true
+        case "off", "false", "no", "0": table["bool"] = false
+        default: break
+        }
+        return .object(table.filter { $0.value != .null })
+    }
+
+    /// An integer when the number is whole, else a double.
+    private static func exact(_ number: Double) -> JSONValue {
+        if number == number.rounded(), abs(number) < 9e15 { return .int(Int64(number)) }
+        return .double(number)
+    }
+
+    /// Reads a single-quoted string at the front of `text`; returns it and the text after it.
+    private static func quoted(_ text: Substring) -> (String, Substring)? {
+        var value = ""
+        var index = text.index(after: text.startIndex)
+        while index < text.endIndex {
+            let c = text[index]
+            let next = text.index(after: index)
+            if c == "'" {
+                if next < text.endIndex, text[next] == "'" {
+                    value.append("'")
+                    index = text.index(after: next)
+                    continue
+                }
+                return (value, text[next...])
+            }
+            if c == "\\", next < text.endIndex {
+                var after = text.index(after: next)
+                switch text[next] {
+                case "b": value.append("\u{08}")
+                case "f": value.append("\u{0C}")
+                case "n": value.append("\n")
+                case "r": value.append("\r")
+                case "t": value.append("\t")
+                case let digit where ("0"..."7").contains(digit):
+                    var code = 0
+                    var cursor = next
+                    var count = 0
+                    while cursor < text.endIndex, count < 3, let d = text[cursor].wholeNumberValue, d < 8 {
+                        code = code * 8 + d
+                        cursor = text.index(after: cursor)
+                        count += 1
+                    }
+                    value.unicodeScalars.append(Unicode.Scalar(UInt8(code & 0xFF)))
+                    after = cursor
+                default: value.append(text[next])
+                }
+                index = after
+                continue
+            }
+            value.append(c)
+            index = next
+        }
+        return nil
+    }
+}
