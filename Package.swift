@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "AssayTestSupport", path: "Tests/AssayTestSupport"),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"]),
         .testTarget(name: "AssayLuaTests", dependencies: ["AssayLua", "AssayTestSupport"]),
-        .testTarget(name: "AssayConnectorsTests", dependencies: ["AssayConnectors", "AssayTestSupport"]),
+        .testTarget(name: "AssayConnectorsTests", dependencies: ["AssayConnectors", "AssayTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayTestSupport"]),
         .testTarget(name: "AssayKitTests", dependencies: ["AssayKit", "AssayTestSupport"]),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayTestSupport"]),

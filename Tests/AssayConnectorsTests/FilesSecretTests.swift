@@ -91,17 +91,17 @@ import Testing
     }
 
     @Test func scrubberRemovesSecretsFromText() {
-        #expect(SecretScrubber.text("psql postgres://u:pw@db/app") == "psql postgres://u:REDACTED@db/app")
-        #expect(SecretScrubber.text("host=db password=hunter22 user=x") == "host=db password=[REDACTED] user=x")
-        #expect(SecretScrubber.text("PGPASSWORD=x psql -h db") == "PGPASSWORD=[REDACTED] psql -h db")
+        #expect(TextRedaction.text("psql postgres://u:pw@db/app") == "psql postgres://u:REDACTED@db/app")
+        #expect(TextRedaction.text("host=db password=hunter22 user=x") == "host=db password=[REDACTED] user=x")
+        #expect(TextRedaction.text("PGPASSWORD=x psql -h db") == "PGPASSWORD=[REDACTED] psql -h db")
         #expect(
-            SecretScrubber.text("redis-server --requirepass abc --port 1")
+            TextRedaction.text("redis-server --requirepass abc --port 1")
                 == "redis-server --requirepass [REDACTED] --port 1")
-        #expect(SecretScrubber.text("redis-cli -a abc ping") == "redis-cli -a [REDACTED] ping")
-        #expect(SecretScrubber.text("tar -a -c x") == "tar -a -c x")
-        #expect(SecretScrubber.text("psql --no-password -h db") == "psql --no-password -h db")
+        #expect(TextRedaction.text("redis-cli -a abc ping") == "redis-cli -a [REDACTED] ping")
+        #expect(TextRedaction.text("tar -a -c x") == "tar -a -c x")
+        #expect(TextRedaction.text("psql --no-password -h db") == "psql --no-password -h db")
         #expect(
-            SecretScrubber.arguments(["redis-cli", "-a", "abc", "ping"]) == ["redis-cli", "-a", "[REDACTED]", "ping"])
-        #expect(SecretScrubber.text("max_connections=200") == "max_connections=200")
+            TextRedaction.arguments(["redis-cli", "-a", "abc", "ping"]) == ["redis-cli", "-a", "[REDACTED]", "ping"])
+        #expect(TextRedaction.text("max_connections=200") == "max_connections=200")
     }
 }

@@ -33,10 +33,7 @@ public struct Auditor: Sendable {
     public func run(replaying transcript: Transcript? = nil) throws(ConfigurationError) -> AuditResult {
         let startedAt = Self.unixNow()
         let (checks, problems) = CheckLoader.loadAll(try scripts(), limits: configuration.limits)
-        let excluded = Set(configuration.exclude)
-        let active = checks.filter { check in
-            !excluded.contains(check.id) && excluded.isDisjoint(with: check.descriptor.tags)
-        }
+        let active = checks.filter { configuration.selects($0.descriptor) }
         let sessions = try openSessions(replaying: transcript)
         defer { sessions.forEach { $0.close() } }
         let environment = SessionEnvironment(

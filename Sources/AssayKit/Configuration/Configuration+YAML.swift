@@ -104,12 +104,13 @@ struct ConfigurationReader {
         let top = try object(document, "(top level)", keys: Self.topLevelKeys)
         var configuration = Configuration()
         configuration.targets = try targets(top["targets"])
-        let checks = try object(top["checks"], "checks", keys: ["paths", "builtin", "exclude"])
+        let checks = try object(top["checks"], "checks", keys: ["paths", "builtin", "include", "exclude"])
         configuration.checkPaths = try strings(checks["paths"], "checks.paths").map(resolve)
         if let builtin = checks["builtin"] {
             guard let b = builtin.boolValue else { throw fail("checks.builtin", "expected true or false") }
             configuration.builtinChecks = b
         }
+        configuration.include = try strings(checks["include"], "checks.include")
         configuration.exclude = try strings(checks["exclude"], "checks.exclude")
         for (key, value) in try object(top["inputs"], "inputs", keys: Set(top["inputs"]?.objectValue?.keys.map { $0 } ?? [])) {
             if case .object(let perCheck) = value, key.uppercased() == key {

@@ -18,6 +18,8 @@ public struct Configuration: Sendable {
     public var checkPaths: [String]
     /// Whether the built-in library in `checks/` runs (default true).
     public var builtinChecks: Bool
+    /// Check ids or tags to run; empty runs every check.
+    public var include: [String]
     /// Check ids or tags to leave out.
     public var exclude: [String]
     /// Inputs for every check, by name.
@@ -30,13 +32,14 @@ public struct Configuration: Sendable {
     public var connectorOptions: ConnectorOptions
 
     public init(
-        targets: [TargetConfiguration] = [], checkPaths: [String] = [], builtinChecks: Bool = true, exclude: [String] = [],
+        targets: [TargetConfiguration] = [], checkPaths: [String] = [], builtinChecks: Bool = true, include: [String] = [], exclude: [String] = [],
         inputs: [String: JSONValue] = [:], checkInputs: [String: [String: JSONValue]] = [:], waivers: [Waiver] = [],
         policy: Policy = Policy(), limits: SandboxLimits = SandboxLimits(), connectorOptions: ConnectorOptions = ConnectorOptions()
     ) {
         self.targets = targets
         self.checkPaths = checkPaths
         self.builtinChecks = builtinChecks
+        self.include = include
         self.exclude = exclude
         self.inputs = inputs
         self.checkInputs = checkInputs
@@ -44,6 +47,12 @@ public struct Configuration: Sendable {
         self.policy = policy
         self.limits = limits
         self.connectorOptions = connectorOptions
+    }
+
+    /// Whether a check is selected by ``include`` and not removed by ``exclude``.
+    public func selects(_ descriptor: CheckDescriptor) -> Bool {
+        func matches(_ list: [String]) -> Bool { list.contains(descriptor.id) || list.contains(where: descriptor.tags.contains) }
+        return (include.isEmpty || matches(include)) && !matches(exclude)
     }
 
     /// The input `name` for `check`: the check's own value, else the global one.

@@ -33,6 +33,12 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("no-builtin"), help: "Run only the custom checks.")
     var noBuiltin = false
 
+    @Option(name: .customLong("only"), help: ArgumentHelp("Run only this check id or tag (repeatable).", valueName: "id"))
+    var only: [String] = []
+
+    @Option(name: .customLong("skip"), help: ArgumentHelp("Leave out this check id or tag (repeatable).", valueName: "id"))
+    var skip: [String] = []
+
     @Option(name: .customLong("input"), help: ArgumentHelp("A check input, as NAME=VALUE or CHECK-ID.NAME=VALUE.", valueName: "input"))
     var inputs: [String] = []
 
@@ -127,6 +133,8 @@ struct Run: ParsableCommand {
         }
         configuration.checkPaths += checkPaths
         if noBuiltin { configuration.builtinChecks = false }
+        configuration.include += only
+        configuration.exclude += skip
         for input in inputs {
             guard let eq = input.firstIndex(of: "=") else { throw ValidationError("--input \(input): expected NAME=VALUE") }
             let name = String(input[..<eq])

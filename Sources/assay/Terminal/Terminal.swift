@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// Writes to the terminal: results on stdout, diagnostics on stderr.
 enum Terminal {
@@ -11,8 +7,8 @@ enum Terminal {
     }
 
     static func error(_ text: String) {
-        var line = text
+        var line = text.hasPrefix("Error: ") ? String(text.dropFirst(7)) : text
         if !line.hasSuffix("\n") { line += "\n" }
-        fputs("assay: " + line.dropFirst(line.hasPrefix("Error: ") ? 7 : 0), stderr)
+        FileHandle.standardError.write(Data(("assay: " + line).utf8))
     }
 }

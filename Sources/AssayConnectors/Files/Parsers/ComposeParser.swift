@@ -23,7 +23,7 @@ import Yams
 /// `build.args`, `x-` blocks) becomes a ``SecretRedaction/describe(_:)`` table with
 /// `source = "inline"` (written in the compose file) or `"interpolated"` (taken from `${…}`).
 /// Text taken from a secret `.env` variable into any other string is replaced by `[REDACTED]`,
-/// and every other string goes through ``SecretScrubber`` (URL passwords, `--requirepass x`, …).
+/// and every other string goes through ``TextRedaction`` (URL passwords, `--requirepass x`, …).
 ///
 /// Added keys: `lines = { ["services.api"] = 4, ["services.api.ports"] = 9, version = 1 }` (top-level
 /// keys, services and their keys) and `interpolation = { dotenv = ".env", missing = { "X" } }`.
@@ -109,7 +109,7 @@ enum ComposeParser {
                 for item in sequence { items.append(try convert(item, at: itemPath)) }
                 if Converter.isCommand(keyPath) {
                     let strings = items.compactMap(\.stringValue)
-                    if strings.count == items.count { items = SecretScrubber.arguments(strings).map { .string($0) } }
+                    if strings.count == items.count { items = TextRedaction.arguments(strings).map { .string($0) } }
                 }
                 return .array(items)
             case .mapping(let mapping):
@@ -214,7 +214,7 @@ enum ComposeParser {
 
         static func environmentValue(_ name: String, _ expanded: Interpolation.Expanded) -> JSONValue {
             if SecretRedaction.isSecretKey(name) { return Converter.describe(expanded) }
-            return .string(SecretScrubber.text(expanded.redacted))
+            return .string(TextRedaction.text(expanded.redacted))
         }
 
         /// A scalar under a secret-looking key.
@@ -233,11 +233,11 @@ enum ComposeParser {
             if scalar.string.contains("$") {
                 let expanded = try expand(scalar)
                 if expanded.substituted || expanded.value != scalar.string {
-                    return .string(SecretScrubber.text(expanded.redacted))
+                    return .string(TextRedaction.text(expanded.redacted))
                 }
             }
             if scalar.style == .plain { return ComposeParser.typed(scalar.string) }
-            return .string(SecretScrubber.text(scalar.string))
+            return .string(TextRedaction.text(scalar.string))
         }
 
         mutating func expand(_ scalar: Node.Scalar) throws(ConfigParseError) -> Interpolation.Expanded {
@@ -307,7 +307,7 @@ enum ComposeParser {
         if text.hasPrefix("0x"), let int = Int64(text.dropFirst(2), radix: 16) { return .int(int) }
         if text.hasPrefix("0o"), let int = Int64(text.dropFirst(2), radix: 8) { return .int(int) }
         if isFloat(text), let double = Double(text), double.isFinite { return .double(double) }
-        return .string(SecretScrubber.text(text))
+        return .string(TextRedaction.text(text))
     }
 
     /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`

@@ -46,7 +46,7 @@ enum DotenvParser {
             if SecretRedaction.isSecretKey(key) {
                 variables[key] = SecretRedaction.describe(entry.value)
             } else {
-                variables[key] = .string(SecretScrubber.text(entry.redacted))
+                variables[key] = .string(TextRedaction.text(entry.redacted))
             }
             lines[key] = .int(Int64(entry.line))
         }

@@ -141,7 +141,7 @@ enum HbaParser {
                     throw Failure(message: "authentication option not in name=value format")
                 }
                 let name = String(token.text[..<equals])
-                options[name] = SecretScrubber.value(String(token.text[token.text.index(after: equals)...]), key: name)
+                options[name] = TextRedaction.value(String(token.text[token.text.index(after: equals)...]), key: name)
             }
         }
         rule["options"] = .object(options)

@@ -76,7 +76,7 @@ enum PgBouncerIniParser {
                 sections[section]![key] = connectionTable(pairs)
                 lines["\(section).\(key)"] = .int(Int64(line.number))
             } else {
-                other[section]![key] = SecretScrubber.value(String(value), key: key)
+                other[section]![key] = TextRedaction.value(String(value), key: key)
                 lines["\(section).\(key)"] = .int(Int64(line.number))
             }
         }
@@ -113,8 +113,8 @@ enum PgBouncerIniParser {
 
     private static func settingValue(_ name: String, _ value: String) -> JSONValue {
         if SecretRedaction.isSecretKey(name) { return SecretRedaction.describe(value) }
-        if textSettings.contains(name) { return .string(SecretScrubber.text(value)) }
-        return ScalarTyping.number(SecretScrubber.text(value))
+        if textSettings.contains(name) { return .string(TextRedaction.text(value)) }
+        return ScalarTyping.number(TextRedaction.text(value))
     }
 
     private static func connectionTable(_ pairs: [(key: String, value: String)]) -> JSONValue {
@@ -123,9 +123,9 @@ enum PgBouncerIniParser {
             if SecretRedaction.isSecretKey(key) {
                 table[key] = SecretRedaction.describe(value)
             } else if textConnectionKeys.contains(key) {
-                table[key] = .string(SecretScrubber.text(value))
+                table[key] = .string(TextRedaction.text(value))
             } else {
-                table[key] = ScalarTyping.number(SecretScrubber.text(value))
+                table[key] = ScalarTyping.number(TextRedaction.text(value))
             }
         }
         return .object(table)

@@ -70,7 +70,7 @@ enum PostgresConfParser {
         if SecretRedaction.isSecretKey(name), !nonSecretSettings.contains(name) {
             return ["value": SecretRedaction.describe(value), "line": line]
         }
-        var table: [String: JSONValue] = ["value": .string(SecretScrubber.text(value)), "line": line]
+        var table: [String: JSONValue] = ["value": .string(TextRedaction.text(value)), "line": line]
         if let parsed = PostgresUnits.split(value) {
             if parsed.unit.isEmpty {
                 table["number"] = ScalarTyping.number(value).doubleValue.map(exact) ?? .null

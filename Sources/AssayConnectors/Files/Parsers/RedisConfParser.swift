@@ -59,10 +59,10 @@ enum RedisConfParser {
                         [.string(args[0]), SecretRedaction.describe(args[1])] + args.dropFirst(2).map { .string($0) }
                     renamed[args[0].lowercased()] = ["disabled": .bool(args[1].isEmpty), "line": number]
                 default:
-                    shown = args.map { .string(SecretScrubber.text($0)) }
+                    shown = args.map { .string(TextRedaction.text($0)) }
                 }
                 settings[name] = .string(
-                    shown.map { $0.stringValue ?? SecretScrubber.placeholder }.joined(separator: " "))
+                    shown.map { $0.stringValue ?? TextRedaction.placeholder }.joined(separator: " "))
             }
             if name == "include", let target = args.first {
                 includes.append(["path": .string(target), "line": number])

@@ -6,7 +6,7 @@
 /// that starts no variable is an error, as in compose; in `.env` files such a `$` stays literal.
 ///
 /// Every value is built twice: as compose would see it, and with the parts that came from a
-/// secret variable replaced by ``SecretScrubber/placeholder`` — the latter is what checks get.
+/// secret variable replaced by ``TextRedaction/placeholder`` — the latter is what checks get.
 struct Interpolation {
     enum Mode { case compose, dotenv }
 
@@ -162,7 +162,7 @@ struct Interpolation {
         }
         out.value += value
         if isSecret(name) {
-            out.redacted += SecretScrubber.placeholder
+            out.redacted += TextRedaction.placeholder
             out.usedSecret = true
         } else {
             out.redacted += value

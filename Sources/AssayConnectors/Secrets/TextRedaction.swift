@@ -11,7 +11,7 @@ import AssayCore
 ///   argument that follows it, unless that argument is itself a flag.
 ///
 /// Quoting inside a single string is not understood: `-a 'two words'` loses only `'two`.
-enum SecretScrubber {
+enum TextRedaction {
     /// What replaces a secret inside text.
     static let placeholder = "[REDACTED]"
 
@@ -65,14 +65,14 @@ enum SecretScrubber {
         mutating func scrub(_ token: String) -> String {
             if pendingSecret {
                 pendingSecret = false
-                if !token.hasPrefix("-") { return SecretScrubber.placeholder }
+                if !token.hasPrefix("-") { return TextRedaction.placeholder }
             }
             if token.hasSuffix("redis-cli") { sawRedisCLI = true }
-            if let (name, prefixLength) = SecretScrubber.assignmentName(token), SecretRedaction.isSecretKey(name) {
+            if let (name, prefixLength) = TextRedaction.assignmentName(token), SecretRedaction.isSecretKey(name) {
                 let head = token.prefix(prefixLength)
-                return token.count > prefixLength ? head + SecretScrubber.placeholder : String(head)
+                return token.count > prefixLength ? head + TextRedaction.placeholder : String(head)
             }
-            if SecretScrubber.isSecretFlag(token) || (sawRedisCLI && token == "-a") {
+            if TextRedaction.isSecretFlag(token) || (sawRedisCLI && token == "-a") {
                 pendingSecret = true
                 return token
             }

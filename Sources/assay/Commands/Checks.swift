@@ -1,0 +1,63 @@
+import ArgumentParser
+import AssayCore
+import AssayKit
+import AssayLua
+
+/// `assay checks list|lint`.
+struct Checks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the available checks, or lint check files.", subcommands: [List.self, Lint.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the built-in checks and those in --checks folders.")
+
+        @Option(name: .customLong("checks"), help: ArgumentHelp("A folder of custom checks.", valueName: "dir"))
+        var checkPaths: [String] = []
+
+        @Flag(name: .customLong("no-builtin"), help: "List only the custom checks.")
+        var noBuiltin = false
+
+        func run() throws {
+            var scripts = noBuiltin ? [] : try CheckCatalog.builtinScripts()
+            for path in checkPaths { scripts += try CheckCatalog.scripts(at: path) }
+            let (checks, problems) = CheckLoader.loadAll(scripts)
+            var rows = [["ID", "SEVERITY", "CATEGORY", "NEEDS", "TITLE"]]
+            for check in checks.sorted(by: { $0.id < $1.id }) {
+                let d = check.descriptor
+                rows.append([d.id, d.severity.rawValue, d.category, d.needs.map(\.rawValue).joined(separator: ","), d.title])
+            }
+            Terminal.out(table(rows))
+            Terminal.out("\(checks.count) checks")
+            for problem in problems { Terminal.error(problem.description) }
+            if !problems.isEmpty { throw AssayExit.policyFailed }
+        }
+    }
+
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load check files in the sandbox and validate them; print file:line: problem for each.")
+
+        @Argument(help: ArgumentHelp("Check files or folders.", valueName: "path"))
+        var paths: [String]
+
+        func run() throws {
+            var scripts: [CheckScript] = []
+            for path in paths { scripts += try CheckCatalog.scripts(at: path) }
+            let (checks, problems) = CheckLoader.loadAll(scripts)
+            for problem in problems { Terminal.out(problem.description) }
+            Terminal.out("\(scripts.count) file\(scripts.count == 1 ? "" : "s"), \(checks.count) valid, \(problems.count) problem\(problems.count == 1 ? "" : "s")")
+            if !problems.isEmpty { throw AssayExit.policyFailed }
+        }
+    }
+}
+
+/// Aligns rows in columns.
+func table(_ rows: [[String]]) -> String {
+    guard let width = rows.first?.count else { return "" }
+    let widths = (0..<width).map { column in rows.map { $0[column].count }.max() ?? 0 }
+    return rows.map { row in
+        row.enumerated().map { column, cell in
+            column == width - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+        }.joined(separator: "  ")
+    }.joined(separator: "\n")
+}

@@ -1,0 +1,58 @@
+import AssayCore
+import AssayKit
+import Foundation
+
+/// The short summary `assay run` prints: verdict, scores and the worst open findings.
+enum TerminalSummary {
+    static func verdictLine(_ report: Report) -> String {
+        let overall = report.scores.overall.map { "\($0)/10" } ?? "n/a"
+        let compliance = report.scores.compliance
+        let percent = compliance.percent.map { " (\($0) %)" } ?? ""
+        return "Verdict: \(report.verdict.rawValue) — overall \(overall), \(compliance.passed)/\(compliance.applicable) checks passed\(percent)"
+    }
+
+    static func render(_ result: AuditResult, elapsed: TimeInterval, written: [String], failOn: Severity?) -> String {
+        let report = result.report
+        var lines: [String] = []
+        let runs = report.findings.count
+        lines.append(
+            "Assay \(report.tool.version): \(report.targets.count) target\(report.targets.count == 1 ? "" : "s"), "
+                + "\(report.checks.count) checks, \(runs) findings in \(String(format: "%.2f", elapsed)) s")
+        lines.append(verdictLine(report))
+        for reason in report.decision.reasons { lines.append("  - \(reason)") }
+        lines.append("")
+        lines.append("Components:")
+        for target in report.targets {
+            lines.append("  \(pad(target.name, 18)) \(pad(target.kind.rawValue, 10)) \(report.status(of: target.name).rawValue.uppercased())")
+        }
+        lines.append("Scores:")
+        for category in report.scores.categories {
+            lines.append("  \(pad(category.name, 28)) \(category.score.map { "\($0)/10" } ?? "n/a")")
+        }
+        let open = report.findings.filter(\.isOpen)
+        if !open.isEmpty {
+            lines.append("Worst open findings (\(open.count) in all):")
+            for finding in open.prefix(8) {
+                let status = finding.status == .error ? "ERROR " : ""
+                lines.append("  [\(finding.severity.rawValue.uppercased())] \(status)\(finding.checkID) \(finding.target) \(finding.resource): \(oneLine(finding.message))")
+            }
+        }
+        let waived = report.findings.filter { $0.status == .waived }.count
+        if waived > 0 { lines.append("\(waived) finding\(waived == 1 ? "" : "s") waived") }
+        if let failOn {
+            let count = result.openFindings(atLeast: failOn).count
+            lines.append("--fail-on \(failOn.rawValue): \(count) open finding\(count == 1 ? "" : "s") at or above")
+        }
+        if !written.isEmpty { lines.append("Wrote " + written.joined(separator: ", ")) }
+        return lines.joined(separator: "\n")
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+
+    static func oneLine(_ text: String) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > 160 ? String(flat.prefix(157)) + "…" : flat
+    }
+}
