@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func commandsAndUnknownShowsAreRefused() throws {
-        let server = try NeverAnsweringServer()
+        let server = try SilentListener.tcp()
         defer { server.stop() }
         // Pointed at a listener that counts connections: nothing refused ever connects.
         let bouncer = PgBouncerConnector(url: "postgres://assay@127.0.0.1:\(server.port)/pgbouncer")
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func silentConsoleTimesOut() throws {
-        let server = try NeverAnsweringServer()
+        let server = try SilentListener.tcp()
         defer { server.stop() }
         let bouncer = PgBouncerConnector(url: "postgres://assay@127.0.0.1:\(server.port)/pgbouncer",
                                          options: ConnectorOptions(connectTimeout: .seconds(30)))

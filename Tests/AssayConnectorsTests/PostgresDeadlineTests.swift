@@ -1,6 +1,7 @@
 import AssayConnectors
 import AssayCore
 import Foundation
+import AssayTestSupport
 import Testing
 
 /// Connecting honours the connect timeout and the call deadline exactly, against a port nobody
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func silentServerTimesOutAtTheCallDeadline() throws {
-        let server = try NeverAnsweringServer()
+        let server = try SilentListener.tcp()
         defer { server.stop() }
         let pg = PostgresConnector(url: "postgres://assay@127.0.0.1:\(server.port)/app",
                                    options: ConnectorOptions(connectTimeout: .seconds(30)))
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func silentServerTimesOutAtTheConnectTimeout() throws {
-        let server = try NeverAnsweringServer()
+        let server = try SilentListener.tcp()
         defer { server.stop() }
         let pg = PostgresConnector(url: "postgres://assay@127.0.0.1:\(server.port)/app",
                                    options: ConnectorOptions(connectTimeout: .milliseconds(500)))
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func callTimeoutCapsADistantDeadline() throws {
-        let server = try NeverAnsweringServer()
+        let server = try SilentListener.tcp()
         defer { server.stop() }
         let pg = PostgresConnector(url: "postgres://assay@127.0.0.1:\(server.port)/app",
                                    options: ConnectorOptions(connectTimeout: .seconds(30),
@@ -55,7 +56,7 @@ import Testing
 
 extension PostgresDeadlineTests {
     @Test func passedDeadlineSendsNothing() throws {
-        let server = try NeverAnsweringServer()
+        let server = try SilentListener.tcp()
         defer { server.stop() }
         let pg = PostgresConnector(url: "postgres://assay@127.0.0.1:\(server.port)/app")
         let (failure, seconds) = timedCall(pg, "version", [], deadline: Deadline(nanoseconds: 0))

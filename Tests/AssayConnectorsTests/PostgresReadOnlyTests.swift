@@ -31,7 +31,7 @@ import Testing
     ]
 
     @Test func refusedBeforeConnecting() throws {
-        let server = try NeverAnsweringServer()
+        let server = try SilentListener.tcp()
         defer { server.stop() }
         let pg = PostgresConnector(url: "postgres://assay@127.0.0.1:\(server.port)/app")
         defer { pg.close() }

@@ -10,22 +10,30 @@ import Glibc
 /// accepts on a background thread and holds every accepted connection open, silent, until
 /// ``stop()``, which every user must call (the accepting thread keeps the listener alive until
 /// then). Self-contained: Glibc and Foundation only, no connector code.
-final class SilentListener: @unchecked Sendable {  // mutable state guarded by `lock`
+public final class SilentListener: @unchecked Sendable {  // mutable state guarded by `lock`
     /// `unix:///path` or `127.0.0.1:PORT`.
-    let address: String
+    public let address: String
     /// The TCP port, or 0 for a unix socket.
-    let port: Int
+    public let port: Int
     /// The unix socket path, or empty for TCP.
-    let path: String
+    public let path: String
 
     private let listenFD: Int32
     private let lock = NSLock()
     private var accepted: [Int32] = []
     private var stopped = false
+    private var acceptedTotal = 0
     private let finished = DispatchSemaphore(value: 0)
 
+    /// How many connections were accepted so far.
+    public var acceptedCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return acceptedTotal
+    }
+
     /// Listens on a new unix socket at `path` (removed first if it exists).
-    static func unix(path: String) throws -> SilentListener {
+    public static func unix(path: String) throws -> SilentListener {
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw SilentListenerError("socket: errno \(errno)") }
@@ -53,7 +61,7 @@ final class SilentListener: @unchecked Sendable {  // mutable state guarded by `
     }
 
     /// Listens on an ephemeral port of 127.0.0.1.
-    static func tcp() throws -> SilentListener {
+    public static func tcp() throws -> SilentListener {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw SilentListenerError("socket: errno \(errno)") }
         var address = sockaddr_in()
@@ -97,13 +105,14 @@ final class SilentListener: @unchecked Sendable {  // mutable state guarded by `
                 close(client)
             } else {
                 accepted.append(client)
+                acceptedTotal += 1
             }
             lock.unlock()
         }
     }
 
     /// Stops accepting, closes every held connection and removes the unix socket file.
-    func stop() {
+    public func stop() {
         lock.lock()
         if stopped {
             lock.unlock()
@@ -121,7 +130,7 @@ final class SilentListener: @unchecked Sendable {  // mutable state guarded by `
     }
 }
 
-struct SilentListenerError: Error, CustomStringConvertible {
-    let description: String
+public struct SilentListenerError: Error, CustomStringConvertible {
+    public let description: String
     init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,38 @@
+import Foundation
+
+/// A folder under the system's temporary directory, removed when asked.
+public struct TemporaryFolder: Sendable {
+    public let path: String
+
+    /// Creates an empty folder; `files` maps relative paths to contents.
+    public init(_ files: [String: String] = [:]) throws {
+        path = NSTemporaryDirectory() + "assay-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        for (name, contents) in files { try write(name, contents) }
+    }
+
+    public func write(_ name: String, _ contents: String) throws {
+        let url = URL(fileURLWithPath: path).appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(contents.utf8).write(to: url)
+    }
+
+    public func file(_ name: String) -> String { URL(fileURLWithPath: path).appendingPathComponent(name).path }
+
+    public func read(_ name: String) -> [UInt8] { Array(FileManager.default.contents(atPath: file(name)) ?? Data()) }
+
+    public func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A check file whose run function body is `body`.
+public func checkSource(id: String, needs: String = "files", severity: String = "high", category: String = "security", _ body: String) -> String {
+    """
+    return assay.check {
+      id = "\(id)", title = "Check \(id)", severity = "\(severity)", category = "\(category)",
+      needs = { "\(needs)" },
+      run = function(ctx)
+    \(body)
+      end,
+    }
+    """
+}
