@@ -13,6 +13,13 @@ public struct LiveStack: Sendable {
     public static func current() throws -> LiveStack {
         let path = ProcessInfo.processInfo.environment["ASSAY_STACK_ENV"]
             ?? RepositoryPaths.root.appendingPathComponent(".stack/stack.env").path
+        return LiveStack(values: try read(path: path))
+    }
+
+    public init(values: [String: String]) { self.values = values }
+
+    /// Reads the `KEY=value` lines of a stack.env file.
+    public static func read(path: String) throws -> [String: String] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw LiveStackError(message: "no live stack at \(path): run `scripts/stack up` (or `scripts/test`, which does)")
         }
@@ -21,7 +28,7 @@ public struct LiveStack: Sendable {
             guard let eq = line.firstIndex(of: "=") else { continue }
             values[String(line[..<eq])] = String(line[line.index(after: eq)...])
         }
-        return LiveStack(values: values)
+        return values
     }
 
     public func value(_ key: String) throws -> String {
