@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "AssayConnectorsTests", dependencies: ["AssayConnectors", "AssayTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayTestSupport"]),
         .testTarget(name: "AssayKitTests", dependencies: ["AssayKit", "AssayTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "AssayCLITests", dependencies: ["AssayTestSupport"]),
+        .testTarget(name: "AssayCLITests", dependencies: ["AssayTestSupport", "assay"]),
     ]
 )
