@@ -113,6 +113,7 @@ struct Run: ParsableCommand {
             for (target, count) in result.roundTrips.sorted(by: { $0.key < $1.key }) {
                 logger.debug("\(target): \(count) round trips")
             }
+            logger.debug("run finished in \(String(format: "%.3f", elapsed)) s")
         }
         if !result.policyPassed { throw AssayExit.policyFailed }
         if let failOn, !result.openFindings(atLeast: failOn).isEmpty { throw AssayExit.policyFailed }
