@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(name: "AssayLuaTests", dependencies: ["AssayLua", "AssayTestSupport"]),
         .testTarget(name: "AssayConnectorsTests", dependencies: ["AssayConnectors", "AssayTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayTestSupport"]),
+        .testTarget(name: "AssayReportTests", dependencies: ["AssayReport"]),
         .testTarget(name: "AssayKitTests", dependencies: ["AssayKit", "AssayTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayTestSupport", "assay"]),
     ]
