@@ -89,7 +89,8 @@ import Testing
         Case(
             id: "COMPOSE-POOLER-BYPASS", variant: "bad",
             expected: [
-                "fail compose/services.migrate", "fail compose/services.reports", "fail compose/services.worker", "pass compose/services.api",
+                "fail compose/services.analytics", "fail compose/services.migrate", "fail compose/services.reports",
+                "fail compose/services.worker", "pass compose/services.api",
             ]),
         Case(id: "COMPOSE-POOLER-BYPASS", variant: "good", expected: ["pass compose/services.api", "pass compose/services.worker"]),
         Case(id: "COMPOSE-POOLER-HEALTHCHECK", variant: "bad", expected: ["fail compose/services.pgbouncer", "fail compose/services.pooler-b"]),
@@ -250,10 +251,22 @@ import Testing
             let good = Self.cases.filter { $0.id == id && $0.variant == "good" }
             #expect(!bad.isEmpty && bad.allSatisfy { $0.expected.contains { $0.hasPrefix("fail ") } }, "\(id): no failing bad fixture")
             #expect(
-                !good.isEmpty && good.allSatisfy { c in !c.expected.contains { $0.hasPrefix("fail ") } && c.expected.contains { $0.hasPrefix("pass ") } },
+                !good.isEmpty
+                    && good.allSatisfy { c in
+                        !c.expected.contains { $0.hasPrefix("fail ") } && c.expected.contains { $0.hasPrefix("pass ") }
+                    },
                 "\(id): no passing good fixture")
         }
         #expect(Set(Self.cases.map(\.id)) == Set(Self.ids), "a case names a check that does not exist")
+    }
+
+    @Test func theReadmeExampleIsTheShippedCheck() throws {
+        let checks = RepositoryPaths.root.appendingPathComponent("checks")
+        let readme = try String(contentsOf: checks.appendingPathComponent("README.md"), encoding: .utf8)
+        let shipped = try String(contentsOf: checks.appendingPathComponent("files/pgbini-client-idle.lua"), encoding: .utf8)
+        let block = try #require(
+            readme.components(separatedBy: "```lua\n").dropFirst().first?.components(separatedBy: "```").first)
+        #expect(block == shipped)
     }
 
     // MARK: - No files, malformed files
@@ -302,7 +315,8 @@ import Testing
     @Test func poolerBypassAllowsTheServicesOfAnInput() throws {
         let path = CheckHarness.fixture("files/compose-pooler-bypass/bad")
         let found = try Self.findings(["COMPOSE-POOLER-BYPASS"], at: path, inputs: ["direct": .array(["migrate", "worker"])])
-        #expect(found.of("COMPOSE-POOLER-BYPASS", .fail).map(\.resource) == ["compose/services.reports"])
+        let failed = found.of("COMPOSE-POOLER-BYPASS", .fail).map(\.resource).sorted()
+        #expect(failed == ["compose/services.analytics", "compose/services.reports"])
         #expect(found.filter { $0.resource == "compose/services.migrate" }.map(\.status) == [.pass])
     }
 
@@ -385,7 +399,8 @@ import Testing
         for expected in [
             "COMPOSE-PUBLISHED-PORTS pass compose/services.api", "COMPOSE-DEPENDS-HEALTHY pass compose/services.api",
             "COMPOSE-RESOURCE-LIMITS pass compose/services.api", "COMPOSE-POOLER-BYPASS pass compose/services.api",
-            "USERLIST-PLAINTEXT pass pgbouncer/userlist.txt#shop", "PGCONF-PASSWORD-ENCRYPTION pass postgres/postgresql.conf#password_encryption",
+            "USERLIST-PLAINTEXT pass pgbouncer/userlist.txt#shop",
+            "PGCONF-PASSWORD-ENCRYPTION pass postgres/postgresql.conf#password_encryption",
             "COMPOSE-SECRETS pass compose/services.api.environment.DJANGO_SECRET_KEY", "DOTENV-WEAK-SECRETS pass .env#DJANGO_SECRET_KEY",
         ] {
             #expect(passes.contains(expected), "missing \(expected)")
