@@ -1,0 +1,60 @@
+-- CIS Docker Benchmark 5.22: without a seccomp profile every system call reaches the kernel,
+-- including the ones most kernel exploits need.
+
+local function each_container(ctx, fn)
+  local named = {}
+  for _, c in ipairs(ctx.target:containers()) do
+    local name = c.Names and c.Names[1] or c.Id
+    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
+  end
+  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
+  table.sort(named, function(a, b) return a.name < b.name end)
+  for _, c in ipairs(named) do
+    local resource = "container/" .. c.name
+    local info, err = ctx.target:container(c.id)
+    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
+  end
+end
+
+local function unconfined(opts)
+  for _, opt in ipairs(opts or {}) do
+    if opt:match("^seccomp[=:]unconfined$") then return true end
+  end
+  return false
+end
+
+return assay.check {
+  id = "DOCKER-SECCOMP-UNCONFINED",
+  title = "Containers run with a seccomp profile",
+  severity = "high",
+  category = "security",
+  needs = { "docker" },
+  tags = { "docker", "cis-5.22" },
+  references = {
+    "CIS Docker Benchmark v1.6.0, 5.22: Ensure that the default seccomp profile is not disabled",
+    "https://docs.docker.com/engine/security/seccomp/",
+  },
+  remediation = "Remove `--security-opt seccomp=unconfined` (compose: `security_opt: [seccomp:unconfined]`); "
+    .. "if one system call is missing, give a custom profile that allows it: `--security-opt seccomp=profile.json`.",
+  run = function(ctx)
+    local engine = ctx.target:engine_info()
+    local engine_seccomp = false
+    for _, opt in ipairs(engine.SecurityOptions or {}) do
+      if opt:match("^name=seccomp") then engine_seccomp = true end
+    end
+    each_container(ctx, function(resource, c)
+      local opts = c.HostConfig.SecurityOpt or {}
+      if not engine_seccomp then
+        ctx:fail { resource = resource,
+                   message = "the engine runs without seccomp support: no container is filtered",
+                   evidence = { engine_security_options = engine.SecurityOptions or {} },
+                   remediation = "Run a Docker engine built with seccomp (SecurityOptions shows name=seccomp)." }
+      elseif unconfined(opts) then
+        ctx:fail { resource = resource, message = "seccomp=unconfined: every system call reaches the kernel",
+                   evidence = { security_opt = #opts > 0 and opts or "none" } }
+      else
+        ctx:pass { resource = resource, message = "filtered by seccomp" }
+      end
+    end)
+  end,
+}

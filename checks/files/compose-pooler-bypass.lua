@@ -1,0 +1,165 @@
+-- With a pooler in the stack, an application that connects to PostgreSQL directly escapes its limits.
+local POOLERS = { "pgbouncer", "pgcat", "odyssey", "supavisor", "pgpool" }
+
+-- "ghcr.io/acme/postgres:15.6@sha256:…" → "postgres"
+local function repository(image)
+  if type(image) ~= "string" then return "" end
+  local last = (image:gsub("@.*$", "")):match("([^/]*)$")
+  return (last:gsub(":.*$", "")):lower()
+end
+
+local function is_pooler(name, svc)
+  local repo, lname = repository(svc.image), name:lower()
+  for _, p in ipairs(POOLERS) do
+    if repo:find(p, 1, true) or lname:find(p, 1, true) then return true end
+  end
+  return false
+end
+
+local function is_postgres(name, svc)
+  local repo = svc.image and repository(svc.image) or name:lower()
+  if repo:find("exporter", 1, true) then return false end
+  return repo:match("^postgres") ~= nil or repo:match("^postgis") ~= nil or repo:match("^timescaledb") ~= nil
+end
+
+-- Host names a service can be reached by.
+local function host_names(name, svc, into, role)
+  into[name:lower()] = role
+  if type(svc.container_name) == "string" then into[svc.container_name:lower()] = role end
+  if type(svc.hostname) == "string" then into[svc.hostname:lower()] = role end
+end
+
+-- Host names an environment variable points at: DSN hosts, libpq host=, or a *HOST* variable.
+local function hosts_in(key, value)
+  local found, text = {}, value:lower()
+  local authority = text:match("postgres[%w+]*://([^/?#]*)")
+  if authority then
+    for h in (authority:match("@([^@]*)$") or authority):gmatch("[^,]+") do found[#found + 1] = h:match("^%[?([^%]:]+)") end
+  end
+  for h in text:gmatch("host=([^%s]+)") do found[#found + 1] = h end
+  if key:upper():find("HOST", 1, true) then
+    for h in text:gmatch("[^,%s]+") do found[#found + 1] = h end
+  end
+  return found
+end
+
+return assay.check {
+  id = "COMPOSE-POOLER-BYPASS",
+  title = "Applications reach PostgreSQL through the pooler",
+  severity = "medium",
+  category = "pool-efficiency",
+  needs = { "files" },
+  tags = { "files", "compose", "pgbouncer", "postgres" },
+  inputs = { direct = {} },
+  description = [[
+When the stack runs PgBouncer (or another pooler), a service whose DSN or DB_HOST names the
+PostgreSQL service directly opens its own server connections: they escape the pool's limits,
+count against max_connections, and are the first to fail when the database fills up. Input
+`direct`: services allowed to connect directly (migrations, backups), as a list or
+"a,b".]],
+  references = {
+    "https://www.pgbouncer.org/usage.html",
+    "https://www.pgbouncer.org/config.html#max_db_connections",
+    "https://www.postgresql.org/docs/current/runtime-config-connection.html#GUC-MAX-CONNECTIONS",
+  },
+  remediation = [[
+Point the service at the pooler, not at the database:
+
+    services:
+      worker:
+        environment:
+          DB_HOST: pgbouncer
+          DB_PORT: "6432"]],
+  run = function(ctx)
+    local docs = ctx.target:configs("compose")
+    if #docs == 0 then
+      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
+      return ctx:skip { message = "no docker compose file in the folder" }
+    end
+    local allowed = {}
+    local direct = ctx:input("direct", {})
+    for _, n in ipairs(type(direct) == "table" and direct or {}) do allowed[tostring(n)] = true end
+    if type(direct) == "string" then for n in direct:gmatch("[^,%s]+") do allowed[n] = true end end
+
+    for _, doc in ipairs(docs) do
+      local services = type(doc.data.services) == "table" and doc.data.services or {}
+      local names, hosts, poolers, databases = {}, {}, {}, {}
+      for name, svc in pairs(services) do
+        if type(svc) == "table" then
+          names[#names + 1] = name
+          if is_pooler(name, svc) then
+            host_names(name, svc, hosts, "pooler")
+            poolers[#poolers + 1] = name
+          elseif is_postgres(name, svc) then
+            host_names(name, svc, hosts, "postgres")
+            databases[#databases + 1] = name
+          end
+        end
+      end
+      table.sort(names)
+      table.sort(poolers)
+      if #poolers == 0 or #databases == 0 then
+        ctx:skip {
+          resource = doc.path,
+          message = doc.path .. " has no " .. (#poolers == 0 and "pooler" or "PostgreSQL") .. " service",
+        }
+      else
+        local reported = false
+        for _, name in ipairs(names) do
+          local svc = services[name]
+          if hosts[name:lower()] == nil and type(svc.environment) == "table" then
+            local keys = {}
+            for key, value in pairs(svc.environment) do
+              if type(value) == "string" then keys[#keys + 1] = key end
+            end
+            table.sort(keys)
+            local direct_refs, pooled = {}, false
+            for _, key in ipairs(keys) do
+              for _, h in ipairs(hosts_in(key, svc.environment[key])) do
+                if hosts[h] == "postgres" then direct_refs[#direct_refs + 1] = key .. " → " .. h end
+                if hosts[h] == "pooler" then pooled = true end
+              end
+            end
+            local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
+            local evidence = {
+              file = doc.path,
+              line = doc.data.lines["services." .. name .. ".environment"],
+              poolers = poolers,
+            }
+            if #direct_refs > 0 and allowed[name] then
+              reported = true
+              evidence.direct = direct_refs
+              ctx:pass {
+                resource = resource,
+                message = name .. " connects to PostgreSQL directly, as the input direct allows",
+                evidence = evidence,
+              }
+            elseif #direct_refs > 0 then
+              reported = true
+              evidence.direct = direct_refs
+              ctx:fail {
+                resource = resource,
+                message = name .. " connects to PostgreSQL directly (" .. table.concat(direct_refs, ", ") .. ") while "
+                  .. table.concat(poolers, ", ") .. " pools connections",
+                evidence = evidence,
+              }
+            elseif pooled then
+              reported = true
+              ctx:pass {
+                resource = resource,
+                message = name .. " connects through " .. table.concat(poolers, ", "),
+                evidence = evidence,
+              }
+            end
+          end
+        end
+        if not reported then
+          ctx:skip {
+            resource = doc.path,
+            message = "no service of " .. doc.path .. " names a database host in its environment",
+          }
+        end
+      end
+    end
+  end,
+}
