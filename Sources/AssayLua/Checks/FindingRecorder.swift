@@ -8,6 +8,8 @@ final class FindingRecorder {
     private var findings: [Finding] = []
     /// The first "target unavailable" message of this run, if any.
     private(set) var unavailable: String?
+    /// Resources already reported unreadable in this run (a check may ask twice).
+    private var unreadable: Set<ResourceProblem> = []
 
     static let findingFields: Set<String> = ["message", "resource", "evidence", "remediation", "severity"]
 
@@ -53,16 +55,16 @@ final class FindingRecorder {
         }
         if let unavailable { return .error(unavailable) }
         var arguments = args.dropFirst(2).map(\.json)
+        // An omitted optional argument (`target:info()`) is absent, not null.
+        while arguments.last == .null { arguments.removeLast() }
         if operation == "query", arguments.count == 2, case .object(var params) = arguments[1] {
             // table.pack(...) → an ordered list that keeps nil holes as JSON null
             let n = Int(params.removeValue(forKey: "n")?.intValue ?? 0)
             arguments[1] = .array((0..<n).map { params[String($0 + 1)] ?? .null })
-        } else if operation == "query", arguments.count == 2, case .array = arguments[1] {
-            // already a list
         }
         switch environment.call(target: targetName, operation: operation, arguments: arguments) {
         case .success(let value, let problems):
-            for problem in problems {
+            for problem in problems where unreadable.insert(problem).inserted {
                 append(.error, message: problem.message, resource: problem.resource, evidence: .object([:]), remediation: nil,
                        severity: check.severity)
             }
