@@ -21,12 +21,16 @@ public struct TargetConfiguration: Hashable, Sendable {
         self.passwordFile = passwordFile
     }
 
-    /// Parses a flag value `URL` or `NAME=URL` (NAME: letters, digits, `-`, `_`, `.`).
-    /// Unnamed targets are called after their kind: `postgres`, `postgres-2`, …
+    /// Parses a flag value `URL` or `NAME=URL` (NAME: letters, digits, `-`, `_`, `.`; for files,
+    /// `NAME=DIR`). A libpq `key=value` string cannot be named on the command line (it would read
+    /// as a name): name it in assay.yaml. Unnamed targets are called after their kind:
+    /// `postgres`, `postgres-2`, …
     public static func fromFlag(_ value: String, kind: TargetKind, index: Int) -> TargetConfiguration {
         if let eq = value.firstIndex(of: "="), eq > value.startIndex {
             let name = value[..<eq]
-            if name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {
+            let rest = value[value.index(after: eq)...]
+            let isLocation = kind == .files || rest.contains("://") || rest.hasPrefix("/")
+            if isLocation, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {
                 return TargetConfiguration(name: String(name), kind: kind, location: String(value[value.index(after: eq)...]))
             }
         }
