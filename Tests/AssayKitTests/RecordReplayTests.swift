@@ -24,7 +24,7 @@ struct RecordReplayTests {
         let script = RepositoryPaths.root.appendingPathComponent("scripts/stack").path
         #expect(try Self.shell([script, "up", directory]) == 0)
         var stackIsUp = true
-        defer { if stackIsUp { try? Self.shell([script, "down", directory]) } }
+        defer { if stackIsUp { _ = try? Self.shell([script, "down", directory]) } }
         let stack = try LiveStack(values: LiveStack.read(path: directory + "/stack.env"))
 
         // Custom checks touching every connector, next to every built-in check.
