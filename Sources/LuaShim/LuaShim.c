@@ -23,10 +23,12 @@ struct LuaShim_State {
     void *context;
     LuaShim_Buffer scratch; // results and messages handed to Swift
     LuaShim_Buffer reply;   // what the host answers
+    LuaShim_Buffer compiled; // the compiled form of a chunk, when asked to keep it
     // Arguments of the protected entry points.
     const char *chunk;
     size_t chunk_length;
     const char *chunk_name;
+    LuaShim_ChunkMode chunk_mode;
     int ref;
     const uint8_t *args;
     size_t args_length;
@@ -389,10 +391,20 @@ static void take_error(LuaShim_State *S) {
     lua_pop(L, 1);
 }
 
+static int dump_writer(lua_State *L, const void *bytes, size_t length, void *buffer) {
+    (void)L;
+    return LuaShim_append(buffer, bytes, length);
+}
+
 static int protected_run(lua_State *L) {
     LuaShim_State *S = state_of(L);
-    int status = luaL_loadbufferx(L, S->chunk, S->chunk_length, S->chunk_name, "t");
+    const char *mode = S->chunk_mode == LuaShim_Compiled ? "b" : "t";
+    int status = luaL_loadbufferx(L, S->chunk, S->chunk_length, S->chunk_name, mode);
     if (status != LUA_OK) return lua_error(L);
+    if (S->chunk_mode == LuaShim_TextKeepCompiled) {
+        S->compiled.length = 0;
+        if (lua_dump(L, dump_writer, &S->compiled, 0) != 0) return luaL_error(L, "out of memory");
+    }
     lua_call(L, 0, LUA_MULTRET);
     encode_list(S, L, 1, lua_gettop(L), 1);
     return 0;
@@ -425,11 +437,12 @@ static int run_protected(LuaShim_State *S, lua_CFunction function, const uint8_t
     return status;
 }
 
-int LuaShim_run(LuaShim_State *S, const char *chunk, size_t length, const char *name, const uint8_t **out,
-                size_t *out_length) {
+int LuaShim_run(LuaShim_State *S, const char *chunk, size_t length, const char *name, LuaShim_ChunkMode mode,
+                const uint8_t **out, size_t *out_length) {
     S->chunk = chunk;
     S->chunk_length = length;
     S->chunk_name = name;
+    S->chunk_mode = mode;
     return run_protected(S, protected_run, out, out_length);
 }
 
@@ -441,6 +454,11 @@ int LuaShim_call(LuaShim_State *S, int ref, const uint8_t *args, size_t length, 
     return run_protected(S, protected_call, out, out_length);
 }
 
+void LuaShim_compiled(const LuaShim_State *S, const uint8_t **out, size_t *out_length) {
+    *out = S->compiled.bytes;
+    *out_length = S->compiled.length;
+}
+
 LuaShim_Stop LuaShim_stop_reason(const LuaShim_State *S) { return S->stop; }
 uint64_t LuaShim_instructions(const LuaShim_State *S) { return S->instructions; }
 size_t LuaShim_memory_peak(const LuaShim_State *S) { return S->peak; }
@@ -450,5 +468,6 @@ void LuaShim_close(LuaShim_State *S) {
     if (S->L) lua_close(S->L); // finalizers run protected, still under the hook and the allocator cap
     free(S->scratch.bytes);
     free(S->reply.bytes);
+    free(S->compiled.bytes);
     free(S);
 }

@@ -53,7 +53,11 @@ struct LoadedScript {
         var line: Int
     }
 
-    static func open(_ script: CheckScript, limits: SandboxLimits, host: @escaping Handler) -> Result<LoadedScript, CheckLoadError> {
+    /// Opens a sandbox with the prelude and the script: from its text when `compiled` is empty
+    /// (keeping the compiled form in the check), else from that compiled form.
+    static func open(_ script: CheckScript, compiled: [UInt8] = [], limits: SandboxLimits, host: @escaping Handler)
+        -> Result<LoadedScript, CheckLoadError>
+    {
         let fileLocation = SourceLocation(path: script.path, line: 0)
         guard let sandbox = LuaSandbox(limits: limits, host: { arguments, source, line in
             guard case .string(let operation)? = arguments.first else { return .error("bad host call") }
@@ -66,7 +70,10 @@ struct LoadedScript {
             return .failure(CheckLoadError([CheckProblem(location: fileLocation, message: "could not create a Lua state (out of memory)")]))
         }
         let entry: Int32
-        switch sandbox.run(Array(Prelude.source.utf8), name: Prelude.chunkName) {
+        let prelude = Prelude.compiled.isEmpty
+            ? sandbox.run(Array(Prelude.source.utf8), name: Prelude.chunkName)
+            : sandbox.run(Prelude.compiled, name: Prelude.chunkName, mode: .compiled)
+        switch prelude {
         case .success(let values):
             guard case .function(let ref)? = values.first else {
                 return .failure(CheckLoadError([CheckProblem(location: fileLocation, message: "internal: the prelude returned no entry point")]))
@@ -75,10 +82,15 @@ struct LoadedScript {
         case .failure(let failure):
             return .failure(CheckLoadError([CheckProblem(location: fileLocation, message: "internal: prelude failed: \(failure.message)")]))
         }
-        switch sandbox.run(script.source, name: script.chunkName) {
+        let loaded = compiled.isEmpty
+            ? sandbox.run(script.source, name: script.chunkName, mode: .textKeepingCompiled)
+            : sandbox.run(compiled, name: script.chunkName, mode: .compiled)
+        switch loaded {
         case .success(let values):
             switch DescriptorValidator.validate(values.first ?? .nil, script: script) {
             case .success(let (check, run)):
+                var check = check
+                check.compiled = compiled.isEmpty ? sandbox.compiledChunk : compiled
                 return .success(LoadedScript(sandbox: sandbox, check: check, entry: entry, run: run))
             case .failure(let error):
                 return .failure(error)

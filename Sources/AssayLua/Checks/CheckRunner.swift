@@ -18,7 +18,7 @@ public enum CheckRunner {
         _ check: Check, on target: TargetInfo, environment: some CheckEnvironment, limits: SandboxLimits = SandboxLimits()
     ) -> CheckRunOutcome {
         let recorder = FindingRecorder(check: check.descriptor, target: target, environment: environment)
-        let opened = LoadedScript.open(check.script, limits: limits) { call in recorder.handle(call) }
+        let opened = LoadedScript.open(check.script, compiled: check.compiled, limits: limits) { call in recorder.handle(call) }
         guard case .success(let loaded) = opened else {
             if case .failure(let error) = opened {
                 recorder.error(error.problems.map(\.description).joined(separator: "; "))

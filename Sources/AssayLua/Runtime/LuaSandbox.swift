@@ -51,16 +51,38 @@ final class LuaSandbox {
 
     deinit { LuaShim_close(state) }
 
-    /// Runs a text chunk; its return values come back (functions as registry references).
-    func run(_ chunk: [UInt8], name: String) -> Result<[LuaValue], Failure> {
+    /// How a chunk is read: source text (the only form accepted from files), source text whose
+    /// compiled form is kept (``compiledChunk``), or such a compiled form.
+    enum ChunkMode {
+        case text, textKeepingCompiled, compiled
+
+        var shim: LuaShim_ChunkMode {
+            switch self {
+            case .text: LuaShim_Text
+            case .textKeepingCompiled: LuaShim_TextKeepCompiled
+            case .compiled: LuaShim_Compiled
+            }
+        }
+    }
+
+    /// Runs a chunk; its return values come back (functions as registry references).
+    func run(_ chunk: [UInt8], name: String, mode: ChunkMode = .text) -> Result<[LuaValue], Failure> {
         var out: UnsafePointer<UInt8>?
         var length = 0
         let status = chunk.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
-                LuaShim_run(state, chars.baseAddress, chars.count, name, &out, &length)
+                LuaShim_run(state, chars.baseAddress, chars.count, name, mode.shim, &out, &length)
             }
         }
         return result(status, out, length)
+    }
+
+    /// The compiled form of the last chunk run with ``ChunkMode/textKeepingCompiled``.
+    var compiledChunk: [UInt8] {
+        var out: UnsafePointer<UInt8>?
+        var length = 0
+        LuaShim_compiled(state, &out, &length)
+        return Array(UnsafeBufferPointer(start: out, count: out == nil ? 0 : length))
     }
 
     /// Calls a function held by reference.

@@ -6,6 +6,14 @@
 enum Prelude {
     static let chunkName = "=assay"
 
+    /// The prelude compiled once per process: every sandbox loads it without parsing it again.
+    static let compiled: [UInt8] = {
+        guard let sandbox = LuaSandbox(limits: SandboxLimits(), host: { _, _, _ in .values([]) }),
+            case .success = sandbox.run(Array(source.utf8), name: chunkName, mode: .textKeepingCompiled)
+        else { return [] }
+        return sandbox.compiledChunk
+    }()
+
     static let source = #"""
 local host = __assay_host
 __assay_host = nil

@@ -52,11 +52,25 @@ typedef int (*LuaShim_Host)(void *context, const uint8_t *args, size_t length, c
 /// prelude removes it. Returns NULL when out of memory.
 LuaShim_State *LuaShim_open(LuaShim_Limits limits, LuaShim_Host host, void *context);
 
-/// Loads `chunk` as text (binary chunks are refused), calls it, and encodes its results
-/// (functions become registry references). Returns 0 on success, otherwise a Lua status code
-/// with the error message in the output. The output stays valid until the next call on `S`.
-int LuaShim_run(LuaShim_State *S, const char *chunk, size_t length, const char *name,
+/// How a chunk given to LuaShim_run may be read.
+typedef enum LuaShim_ChunkMode {
+    /// Source text only: every chunk that comes from a file or a user.
+    LuaShim_Text = 0,
+    /// Source text, and keep its compiled form (see LuaShim_compiled) for later LuaShim_Compiled runs.
+    LuaShim_TextKeepCompiled = 1,
+    /// A compiled form that this shim produced from text (LuaShim_compiled); never user input.
+    LuaShim_Compiled = 2,
+} LuaShim_ChunkMode;
+
+/// Loads `chunk`, calls it, and encodes its results (functions become registry references).
+/// Returns 0 on success, otherwise a Lua status code with the error message in the output.
+/// The output stays valid until the next call on `S`.
+int LuaShim_run(LuaShim_State *S, const char *chunk, size_t length, const char *name, LuaShim_ChunkMode mode,
                 const uint8_t **out, size_t *out_length);
+
+/// The compiled form of the last chunk run with LuaShim_TextKeepCompiled (debug information kept,
+/// so messages still name file and line). Valid until the state is closed.
+void LuaShim_compiled(const LuaShim_State *S, const uint8_t **out, size_t *out_length);
 
 /// Calls the function at registry reference `ref` with an encoded value list; same results as
 /// LuaShim_run.
