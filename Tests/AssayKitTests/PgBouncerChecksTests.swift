@@ -112,7 +112,14 @@ struct PgBouncerChecksTests {
             try session.send("SELECT 1;")
             queued.append(session)
         }
-        Thread.sleep(forTimeInterval: 1.5)
+        // Wait until the console itself shows a client queued for over a second.
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            let pool = try Psql.rows(LiveStack.current().pgbouncerURL, "SHOW POOLS")
+                .first { $0["database"] == "tiny" && $0["user"] == "app" }
+            if let pool, Int(pool["cl_waiting"] ?? "") ?? 0 > 0, Int(pool["maxwait"] ?? "") ?? 0 >= 1 { break }
+            usleep(100_000)
+        }
         let findings = try CheckHarness.run(
             ["PGB-WAITING-CLIENTS", "PGB-POOL-FULL", "PGB-MAX-WAIT"], targets: [Self.stack()],
             inputs: ["warn_seconds": 1, "high_seconds": 60])

@@ -410,6 +410,16 @@ enum Psql {
         return try runProgram(
             "/usr/bin/psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", plain, "-c", sql], environment: environment)
     }
+
+    /// Runs `sql` and returns its rows by column name (values without commas, such as SHOW POOLS).
+    static func rows(_ url: String, _ sql: String) throws -> [[String: String]] {
+        let (plain, environment) = try StackPostgresURL(url).withoutPassword
+        let lines = try runProgram(
+            "/usr/bin/psql", ["-X", "-q", "--csv", "-v", "ON_ERROR_STOP=1", "-d", plain, "-c", sql], environment: environment)
+            .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard let header = lines.first else { return [] }
+        return lines.dropFirst().map { Dictionary(zip(header, $0), uniquingKeysWith: { first, _ in first }) }
+    }
 }
 
 /// A psql process that holds one session open: statements go in through its standard input and

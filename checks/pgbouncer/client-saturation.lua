@@ -26,7 +26,7 @@ return assay.check {
     local percent = clients * 100 / max
     local evidence = { clients = clients, max_client_conn = max, percent = string.format("%.1f", percent),
                        warn_percent = warn, crit_percent = crit }
-    local text = string.format("%d clients use %.1f %% of max_client_conn = %d", clients, percent, max)
+    local text = string.format("active and waiting clients: %d of max_client_conn = %d, %.1f %%", clients, max, percent)
     if percent >= crit then
       ctx:fail { resource = "setting/max_client_conn", severity = "critical", evidence = evidence,
                  message = text .. string.format(" (at or above %s %%): new clients are about to be refused", crit) }

@@ -31,8 +31,8 @@ return assay.check {
       client_backends = used, max_connections = max, reserved_connections = reserved, usable = usable,
       percent = string.format("%.1f", percent), warn_percent = warn, crit_percent = crit,
     }
-    local text = string.format("%d client connections use %.1f %% of the %d usable slots (max_connections %d less %d reserved)",
-                               used, percent, usable, max, reserved)
+    local text = string.format("client connections use %d of the %d usable slots, %.1f %% (max_connections %d less %d reserved)",
+                               used, usable, percent, max, reserved)
     if percent >= crit then
       ctx:fail { resource = "setting/max_connections", severity = "critical", evidence = evidence,
                  message = text .. string.format(": at or above %s %%, new connections are about to be refused", crit) }
