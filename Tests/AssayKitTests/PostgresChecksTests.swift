@@ -568,7 +568,7 @@ final class PrivatePostgres {
         let base = try String(contentsOfFile: data + "/postgresql.conf", encoding: .utf8)
         try runProgram("/bin/chown", ["-R", "postgres:postgres", folder.path])
         let log = folder.path + "/postgres.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         var lastError = "never started"
         for _ in 0..<3 {
             let port = try freeLoopbackPort()
