@@ -1,0 +1,24 @@
+-- query_wait_timeout = 0 lets a client wait for a server connection forever; a queue that never
+-- drains then looks like a hung application instead of an error.
+return assay.check {
+  id = "PGB-QUERY-WAIT-TIMEOUT",
+  title = "Queued clients give up after a timeout",
+  severity = "low",
+  category = "resilience",
+  needs = { "pgbouncer" },
+  tags = { "pgbouncer", "timeouts" },
+  references = { "https://www.pgbouncer.org/config.html#query_wait_timeout" },
+  remediation = "Set in pgbouncer.ini and reload:\n\n    query_wait_timeout = 120",
+  run = function(ctx)
+    local value = tonumber(ctx.target:config().query_wait_timeout)
+    if value == nil then
+      ctx:error { message = "SHOW CONFIG has no query_wait_timeout" }
+    elseif value == 0 then
+      ctx:fail { resource = "setting/query_wait_timeout", evidence = { query_wait_timeout = value },
+                 message = "query_wait_timeout = 0: a client waiting for a server connection waits forever" }
+    else
+      ctx:pass { resource = "setting/query_wait_timeout", evidence = { query_wait_timeout = value },
+                 message = "query_wait_timeout = " .. value .. " s" }
+    end
+  end,
+}

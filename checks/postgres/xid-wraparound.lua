@@ -1,0 +1,34 @@
+-- At 2^31 transaction IDs since a database's oldest unfrozen row, PostgreSQL stops accepting
+-- writes to avoid wraparound. Thresholds from check_postgres (txn_wraparound: 1.3e9 / 1.4e9).
+return assay.check {
+  id = "PG-XID-WRAPAROUND",
+  title = "Transaction IDs are far from wraparound",
+  severity = "high",
+  category = "maintenance",
+  needs = { "postgres" },
+  tags = { "postgres", "vacuum" },
+  references = { "https://www.postgresql.org/docs/current/routine-vacuuming.html#VACUUM-FOR-WRAPAROUND",
+                 "https://bucardo.org/check_postgres/check_postgres.pl.html#txn_wraparound" },
+  remediation = "Run VACUUM (FREEZE) on the oldest tables of the database (ORDER BY age(relfrozenxid) DESC in pg_class), end long transactions and prepared transactions, and check that autovacuum keeps up.",
+  description = "High when age(datfrozenxid) reaches warn_age, critical at crit_age.",
+  inputs = { warn_age = 1300000000, crit_age = 1400000000 },
+  run = function(ctx)
+    local warn, crit = ctx:input("warn_age", 1300000000), ctx:input("crit_age", 1400000000)
+    local rows = ctx.target:query(
+      "SELECT datname, age(datfrozenxid)::bigint AS age FROM pg_catalog.pg_database ORDER BY datname")
+    for _, r in ipairs(rows) do
+      local evidence = { database = r.datname, age = r.age, warn_age = warn, crit_age = crit,
+                         percent_of_limit = string.format("%.1f", r.age * 100 / 2147483648) }
+      local text = string.format("database %s: age(datfrozenxid) = %d", r.datname, r.age)
+      if r.age >= crit then
+        ctx:fail { resource = "db/" .. r.datname, severity = "critical", evidence = evidence,
+                   message = text .. string.format(" (at or above %d): writes stop at 2^31", crit) }
+      elseif r.age >= warn then
+        ctx:fail { resource = "db/" .. r.datname, evidence = evidence,
+                   message = text .. string.format(" (at or above %d): vacuum is not freezing fast enough", warn) }
+      else
+        ctx:pass { resource = "db/" .. r.datname, evidence = evidence, message = text }
+      end
+    end
+  end,
+}
