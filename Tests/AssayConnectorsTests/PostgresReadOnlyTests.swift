@@ -107,7 +107,7 @@ import Testing
         ]
         for (sql, expected) in cases {
             let failure = timedCall(pg, "query", [.string(sql)], deadline: .after(.seconds(5))).error
-            #expect(failure?.kind == .denied, "\(sql)")
+            #expect(failure?.kind == .refused, "\(sql)")
             #expect(failure?.message.contains(expected) == true, "\(failure?.message ?? "no error")")
             #expect(failure?.message.contains("25006") == true)
         }

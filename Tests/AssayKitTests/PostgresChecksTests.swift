@@ -484,23 +484,6 @@ final class PsqlSession {
     }
 }
 
-/// A folder under /tmp that the test removes.
-struct TemporaryFolder {
-    let path: String
-
-    init(prefix: String = "assay-pgchecks") throws {
-        var template = Array("/tmp/\(prefix).XXXXXX".utf8CString)
-        guard mkdtemp(&template) != nil else { throw PostgresTestFailure(description: "mkdtemp failed") }
-        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    func write(_ name: String, _ text: String) throws {
-        try text.write(toFile: path + "/" + name, atomically: false, encoding: .utf8)
-    }
-
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// A port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
 func freeLoopbackPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -4,9 +4,9 @@ import Foundation
 public struct TemporaryFolder: Sendable {
     public let path: String
 
-    /// Creates an empty folder; `files` maps relative paths to contents.
-    public init(_ files: [String: String] = [:]) throws {
-        path = NSTemporaryDirectory() + "assay-test-" + UUID().uuidString
+    /// Creates a folder (mode 0755) named `<prefix>-<uuid>`; `files` maps relative paths to contents.
+    public init(prefix: String = "assay-test", _ files: [String: String] = [:]) throws {
+        path = NSTemporaryDirectory() + prefix + "-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         for (name, contents) in files { try write(name, contents) }
     }

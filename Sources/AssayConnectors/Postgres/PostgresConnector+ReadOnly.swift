@@ -41,6 +41,10 @@ extension PostgresConnector {
         if state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state) {
             return ConnectorError(.unreachable, message)
         }
+        // 25006 read_only_sql_transaction: a write that got past the guard and was stopped by the
+        // READ ONLY transaction. It is the check's mistake, not the server's answer: refuse it, so
+        // it always ends as an error finding instead of a quiet `nil, message`.
+        if state == "25006" { return ConnectorError(.refused, "write refused: \(message)") }
         return ConnectorError(.denied, message)
     }
 }
