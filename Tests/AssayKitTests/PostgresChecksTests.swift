@@ -37,14 +37,29 @@ struct PostgresChecksTests {
         #expect(try CheckHarness.run([id], targets: [target]).pgLines(id) == ["\(expected) setting/server_version_num"])
     }
 
-    @Test("PG-HBA-*: pg_monitor cannot read pg_hba_file_rules, so each rule check is an error, never a pass")
+    @Test("PG-HBA-*: a login that cannot read pg_hba_file_rules gets an error for each rule check, never a pass")
     func hbaDenied() throws {
         let severities = ["PG-HBA-TRUST": "critical", "PG-HBA-OPEN": "high", "PG-HBA-WEAK-METHOD": "high", "PG-HBA-ERRORS": "high"]
-        let findings = try CheckHarness.run(Array(severities.keys), targets: [Self.stack()])
+        // The stack grants the view to `assay`; the application login has no such grant.
+        let stack = try LiveStack.current()
+        let appURL = try stack.pgbouncerAppURL.replacingOccurrences(
+            of: ":\(try stack.value("ASSAY_STACK_PGBOUNCER_PORT"))/", with: ":\(try stack.value("ASSAY_STACK_POSTGRES_PORT"))/")
+        let app = TargetConfiguration(name: "postgres", kind: .postgres, location: appURL)
+        let findings = try CheckHarness.run(Array(severities.keys), targets: [app])
         for (id, severity) in severities {
             #expect(findings.pgLines(id) == ["error \(severity) postgres"])
             #expect(findings.of(id, .error).first?.message.contains("permission denied for view pg_hba_file_rules") == true)
         }
+    }
+
+    @Test("PG-HBA-*: the stack grants the rules to the audit role, and its 0.0.0.0/0 md5 line is found")
+    func hbaOnTheStack() throws {
+        let ids = ["PG-HBA-TRUST", "PG-HBA-OPEN", "PG-HBA-WEAK-METHOD", "PG-HBA-ERRORS"]
+        let findings = try CheckHarness.run(ids, targets: [Self.stack()])
+        #expect(!findings.contains { $0.status == .error }, "\(findings.summary)")
+        #expect(findings.of("PG-HBA-OPEN", .fail).count == 1)
+        #expect(findings.of("PG-HBA-WEAK-METHOD", .fail).map(\.severity) == [.medium])
+        #expect(findings.pgLines("PG-HBA-ERRORS").allSatisfy { $0.hasPrefix("pass") })
     }
 
     @Test("Stack settings: scram, loopback without TLS, no idle timeout, no connection logs, assay is no superuser")

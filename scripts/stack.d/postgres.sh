@@ -133,8 +133,11 @@ GRANT pg_monitor TO assay;
 CREATE ROLE app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$PG_APP_PASSWORD';
 CREATE DATABASE app OWNER app;
 EOF
+    # pg_monitor cannot read pg_hba.conf's rules; the audit role may (read-only, and no secrets).
     psql_admin app >/dev/null <<'EOF'
 CREATE EXTENSION pg_stat_statements;
+GRANT SELECT ON pg_catalog.pg_hba_file_rules TO assay;
+GRANT EXECUTE ON FUNCTION pg_catalog.pg_hba_file_rules() TO assay;
 SET ROLE app;
 CREATE TABLE public.items (id serial PRIMARY KEY, name text);
 INSERT INTO public.items (name) VALUES ('anvil'), ('bolt'), ('crate'), ('drill');
