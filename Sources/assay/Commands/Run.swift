@@ -95,6 +95,8 @@ struct Run: ParsableCommand {
 
         let result = try Auditor(configuration: configuration, logger: logger).run(replaying: transcript)
         if let record {
+            let folder = URL(fileURLWithPath: record).deletingLastPathComponent().path
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: record, contents: Data(result.transcript.bytes)) else {
                 throw ConfigurationError("cannot write the transcript \(record)")
             }
