@@ -8,8 +8,8 @@ import Logging
 /// Runs an audit: loads the checks, opens a session per target, runs every check on every
 /// target it needs in a fresh sandbox, applies waivers, scores and decides the verdict.
 ///
-/// Targets run in parallel, one thread each, so a hung target never stalls the others; the checks
-/// of one target run one after another on its single connection.
+/// Targets run in parallel, each on workers of its own, so a hung target never stalls the others;
+/// the calls of one target go one at a time over its single connection (``TargetSession``).
 public struct Auditor: Sendable {
     public var configuration: Configuration
     public var logger: Logger
@@ -44,21 +44,26 @@ public struct Auditor: Sendable {
         let group = DispatchGroup()
         let limits = configuration.limits
         var ran: Set<String> = []
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
         for session in sessions {
             let work = active.filter { $0.descriptor.needs.first == session.info.kind }
             ran.formUnion(work.map(\.id))
             guard !work.isEmpty else { continue }
-            group.enter()
-            let thread = Thread { [logger] in
-                for check in work {
-                    let outcome = CheckRunner.run(check, on: session.info, environment: environment, limits: limits)
-                    logger.debug("\(check.id) on \(session.info.name): \(outcome.findings.count) findings, \(outcome.instructions) instructions")
-                    collected.add(outcome.findings)
+            // Each target has workers of its own (as many as cores): a hung target holds only its own.
+            let queue = WorkQueue(work)
+            for _ in 0..<min(cores, work.count) {
+                group.enter()
+                let thread = Thread { [logger] in
+                    while let check = queue.next() {
+                        let outcome = CheckRunner.run(check, on: session.info, environment: environment, limits: limits)
+                        logger.debug("\(check.id) on \(session.info.name): \(outcome.findings.count) findings, \(outcome.instructions) instructions")
+                        collected.add(outcome.findings)
+                    }
+                    group.leave()
                 }
-                group.leave()
+                thread.stackSize = 16 << 20
+                thread.start()
             }
-            thread.stackSize = 16 << 20
-            thread.start()
         }
         group.wait()
 
@@ -102,6 +107,20 @@ public struct Auditor: Sendable {
     }
 
     static func unixNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
+}
+
+/// The checks one target still has to run, handed out to its workers.
+private final class WorkQueue: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var remaining: ArraySlice<Check>
+
+    init(_ checks: [Check]) { remaining = checks[...] }
+
+    func next() -> Check? {
+        lock.lock()
+        defer { lock.unlock() }
+        return remaining.popFirst()
+    }
 }
 
 /// Findings gathered from the targets' threads.

@@ -11,15 +11,16 @@ public enum CheckLoader {
         }
     }
 
-    /// Loads several scripts and rejects duplicate ids (naming both places).
+    /// Loads several scripts, in parallel, and rejects duplicate ids (naming both places).
     public static func loadAll(_ scripts: [CheckScript], limits: SandboxLimits = SandboxLimits()) -> (
         checks: [Check], problems: [CheckProblem]
     ) {
+        let results = ParallelMap.map(scripts) { load($0, limits: limits) }
         var checks: [Check] = []
         var problems: [CheckProblem] = []
         var seen: [String: SourceLocation] = [:]
-        for script in scripts {
-            switch load(script, limits: limits) {
+        for result in results {
+            switch result {
             case .success(let check):
                 if let first = seen[check.id] {
                     problems.append(
