@@ -200,22 +200,12 @@ struct DockerConnectorTests {
 enum DockerCLI {
     @discardableResult
     static func run(_ stack: LiveStack, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["docker"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["DOCKER_HOST"] = try stack.dockerURL
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw RedisTestServerError(message: "docker \(arguments.first ?? "") failed: \(text.prefix(300))")
+        let result = try Program.run("/usr/bin/env", ["docker"] + arguments, environment: environment, errorsToOutput: true)
+        guard result.status == 0 else {
+            throw TestFailure("docker \(arguments.first ?? "") failed: \(result.stdout.prefix(300))")
         }
-        return text
+        return result.stdout
     }
 }

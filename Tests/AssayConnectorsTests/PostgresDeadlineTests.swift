@@ -8,7 +8,7 @@ import Testing
 /// listens on and a listener that accepts and never answers (no live stack needed).
 @Suite struct PostgresDeadlineTests {
     @Test func refusedConnectionIsUnreachableAtOnce() throws {
-        let port = try closedLoopbackPort()
+        let port = try freeLoopbackPort()
         let pg = PostgresConnector(url: "postgres://assay@127.0.0.1:\(port)/app",
                                    options: ConnectorOptions(connectTimeout: .seconds(5)))
         let (failure, seconds) = timedCall(pg, "query", ["SELECT 1"], deadline: .after(.seconds(10)))

@@ -83,23 +83,6 @@ struct StackURL {
     }
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on (bound, then released).
-func closedLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-        }
-    }
-    guard ok else { throw RawPostgres.Failure(description: "could not bind a loopback port") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 /// Runs a connector call, returning the error it throws (nil if it succeeded) and the seconds it took.
 func timedCall(_ connector: any Connector, _ operation: String, _ arguments: [JSONValue], deadline: Deadline)
     -> (error: ConnectorError?, seconds: Double)

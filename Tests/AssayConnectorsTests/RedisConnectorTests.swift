@@ -207,7 +207,7 @@ struct RedisConnectorTests {
     // MARK: - Server states
 
     @Test func renamedConfigIsDeniedAsDisabled() throws {
-        let server = try RedisTestServer(extraConfig: ["rename-command CONFIG \"\""])
+        let server = try RedisTestServer(["rename-command CONFIG \"\""])
         defer { server.stop() }
         let redis = RedisConnector(url: server.url)
         defer { redis.close() }
@@ -229,7 +229,7 @@ struct RedisConnectorTests {
     }
 
     @Test func aclNopermIsDenied() throws {
-        let server = try RedisTestServer(extraConfig: ["user limited on >limited-pass-123 ~* -@all +ping +info"])
+        let server = try RedisTestServer(["user limited on >limited-pass-123 ~* -@all +ping +info"])
         defer { server.stop() }
         let redis = RedisConnector(url: "redis://limited:limited-pass-123@127.0.0.1:\(server.port)")
         defer { redis.close() }
@@ -248,7 +248,7 @@ struct RedisConnectorTests {
     @Test func unixSocketURLsConnect() throws {
         let path = "/tmp/assay-redis-\(UUID().uuidString.prefix(8)).sock"
         defer { try? FileManager.default.removeItem(atPath: path) }  // SIGKILL leaves the socket file
-        let server = try RedisTestServer(extraConfig: ["unixsocket \(path)", "unixsocketperm 700"])
+        let server = try RedisTestServer(["unixsocket \(path)", "unixsocketperm 700"])
         defer { server.stop() }
         let redis = RedisConnector(url: "unix://\(path)?db=1")
         defer { redis.close() }
@@ -296,7 +296,7 @@ struct RedisConnectorTests {
     }
 
     @Test func refusedPortIsUnreachableAtOnce() throws {
-        let port = try RedisTestServer.freePort()
+        let port = try freeLoopbackPort()
         let redis = RedisConnector(url: "redis://:secret-\(port)@127.0.0.1:\(port)")
         let (error, seconds) = failure { () throws(ConnectorError) in
             try redis.call("info", [], deadline: .after(.seconds(5)))

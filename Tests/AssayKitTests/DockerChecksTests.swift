@@ -309,36 +309,16 @@ private struct Engine {
             if try condition() { return }
             usleep(100_000)
         }
-        throw EngineError(message: "timed out waiting for \(what)")
+        throw TestFailure("timed out waiting for \(what)")
     }
 
     /// Runs the docker CLI against the stack's engine; its output without the trailing newline.
     @discardableResult
     func docker(_ args: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/docker")
-        process.arguments = ["-H", socket] + args
         var environment = ProcessInfo.processInfo.environment
         environment["DOCKER_CONFIG"] = FileManager.default.temporaryDirectory.appendingPathComponent("assay-rdchecks-docker-cli").path
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw EngineError(message: "docker \(args.joined(separator: " ")): \(String(decoding: errors, as: UTF8.self))")
-        }
-        var text = String(decoding: data, as: UTF8.self)
-        while text.hasSuffix("\n") { text.removeLast() }
-        return text
+        let result = try Program.run("/usr/bin/docker", ["-H", socket] + args, environment: environment)
+        guard result.status == 0 else { throw TestFailure("docker \(args.joined(separator: " ")): \(result.stderr)") }
+        return result.text
     }
-}
-
-private struct EngineError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }

@@ -238,7 +238,7 @@ final class PrivatePgBouncer {
 
                 """
             try ini.write(toFile: folder.path + "/pgbouncer.ini", atomically: false, encoding: .utf8)
-            try runProgram("/bin/chown", ["-R", "postgres:postgres", folder.path])
+            try Program.output("/bin/chown", ["-R", "postgres:postgres", folder.path])
             chmod(folder.path + "/userlist.txt", 0o600)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")

@@ -359,77 +359,20 @@ struct StackPostgresURL {
     }
 }
 
-/// Runs a program to its end; throws with its standard error when it fails.
-@discardableResult
-func runProgram(_ path: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let output = Pipe(), errors = Pipe(), stdin = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-    try process.run()
-    if let input {
-        try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-    }
-    // Read both pipes before waiting, so that a full pipe cannot block the program.
-    let errorData = LockedData()
-    let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
-    reader.start()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !errorData.done { usleep(1000) }
-    guard process.terminationStatus == 0 else {
-        let name = URL(fileURLWithPath: arguments.first(where: { $0.hasPrefix("/") }) ?? path).lastPathComponent
-        throw PostgresTestFailure(
-            description: "\(name) exited with \(process.terminationStatus): \(String(decoding: errorData.value, as: UTF8.self))")
-    }
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-}
-
-/// Data handed from a reader thread.
-final class LockedData: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var data = Data()
-    private var finished = false
-
-    func set(_ value: Data) {
-        lock.lock()
-        data = value
-        finished = true
-        lock.unlock()
-    }
-
-    var done: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return finished
-    }
-
-    var value: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return data
-    }
-}
-
 /// One-shot psql runs against a URL.
 enum Psql {
     /// Runs `sql` and returns its unaligned, tuples-only output.
     @discardableResult
     static func run(_ url: String, _ sql: String) throws -> String {
         let (plain, environment) = try StackPostgresURL(url).withoutPassword
-        return try runProgram(
+        return try Program.output(
             "/usr/bin/psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", plain, "-c", sql], environment: environment)
     }
 
     /// Runs `sql` and returns its rows by column name (values without commas, such as SHOW POOLS).
     static func rows(_ url: String, _ sql: String) throws -> [[String: String]] {
         let (plain, environment) = try StackPostgresURL(url).withoutPassword
-        let lines = try runProgram(
+        let lines = try Program.output(
             "/usr/bin/psql", ["-X", "-q", "--csv", "-v", "ON_ERROR_STOP=1", "-d", plain, "-c", sql], environment: environment)
             .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         guard let header = lines.first else { return [] }
@@ -499,27 +442,11 @@ final class PsqlSession {
     }
 }
 
-/// A port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
-func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw PostgresTestFailure(description: "socket failed") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard ok else { throw PostgresTestFailure(description: "could not bind a loopback port") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 /// Runs a program as the `postgres` user (initdb, postgres and PgBouncer refuse root).
 /// `setpriv` execs the program itself, so the process the test holds is the program.
 @discardableResult
 func runAsPostgres(_ program: String, _ arguments: [String], input: String? = nil) throws -> String {
-    try runProgram("/usr/bin/setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", program] + arguments, input: input)
+    try Program.output("/usr/bin/setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", program] + arguments, input: input)
 }
 
 /// A PostgreSQL 15 server of the test's own: a copy of the stack's pristine cluster (or a fresh
@@ -556,15 +483,15 @@ final class PrivatePostgres {
         let data = folder.path + "/data", sockets = folder.path + "/run"
         try FileManager.default.createDirectory(atPath: sockets, withIntermediateDirectories: false)
         if let template = Self.template() {
-            try runProgram("/bin/cp", ["-a", template, data])
+            try Program.output("/bin/cp", ["-a", template, data])
         } else {
-            try runProgram("/bin/chown", ["postgres:postgres", folder.path])
+            try Program.output("/bin/chown", ["postgres:postgres", folder.path])
             try runAsPostgres(Self.bin + "/initdb", ["-D", data, "-U", "postgres", "-N", "--auth-local=peer",
                                                        "--auth-host=scram-sha-256", "--locale=C.UTF-8", "--encoding=UTF8"])
         }
         try Self.safeHBA.write(toFile: data + "/pg_hba.conf", atomically: false, encoding: .utf8)
         let base = try String(contentsOfFile: data + "/postgresql.conf", encoding: .utf8)
-        try runProgram("/bin/chown", ["-R", "postgres:postgres", folder.path])
+        try Program.output("/bin/chown", ["-R", "postgres:postgres", folder.path])
         let log = folder.path + "/postgres.log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         var lastError = "never started"
@@ -590,7 +517,7 @@ final class PrivatePostgres {
             try process.run()
             let deadline = Date().addingTimeInterval(30)
             while process.isRunning, Date() < deadline {
-                let ready = (try? runProgram(Self.bin + "/pg_isready", ["-q", "-h", sockets, "-p", String(port)])) != nil
+                let ready = (try? Program.output(Self.bin + "/pg_isready", ["-q", "-h", sockets, "-p", String(port)])) != nil
                 if ready {
                     self.port = port
                     self.postmaster = process
@@ -636,7 +563,7 @@ final class PrivatePostgres {
     func receiveWAL(slot: String) throws {
         let wal = folder.path + "/wal"
         try FileManager.default.createDirectory(atPath: wal, withIntermediateDirectories: false)
-        try runProgram("/bin/chown", ["postgres:postgres", wal])
+        try Program.output("/bin/chown", ["postgres:postgres", wal])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         process.arguments = ["--reuid=postgres", "--regid=postgres", "--init-groups", Self.bin + "/pg_receivewal",

@@ -6,7 +6,8 @@ import Testing
 
 @Suite("Record a run against real servers, stop them, replay")
 struct RecordReplayTests {
-    /// Runs a command; returns its exit status.
+    /// Runs a command; returns its exit status. Not `Program.run`: `stack up` leaves daemons that
+    /// would inherit (and hold open) pipes for the output, so it writes to /dev/null and our stderr.
     @discardableResult
     static func shell(_ arguments: [String]) throws -> Int32 {
         let process = Process()

@@ -20,12 +20,12 @@ import Glibc
         let stack = try CheckHarness.run(["REDIS-NO-PASSWORD"], targets: [CheckHarness.stackTarget(.redis)])
         #expect(stack.graded == ["REDIS-NO-PASSWORD pass high user/default"])
 
-        let loopback = try OwnRedis()
+        let loopback = try RedisTestServer()
         defer { loopback.stop() }
         let local = try CheckHarness.run(["REDIS-NO-PASSWORD"], targets: [loopback.target])
         #expect(local.graded == ["REDIS-NO-PASSWORD fail high user/default"])
 
-        let exposed = try OwnRedis(OwnRedis.exposed)
+        let exposed = try RedisTestServer(RedisTestServer.exposed)
         defer { exposed.stop() }
         let open = try CheckHarness.run(["REDIS-NO-PASSWORD"], targets: [exposed.target])
         #expect(open.graded == ["REDIS-NO-PASSWORD fail critical user/default"])
@@ -36,13 +36,13 @@ import Glibc
         let stack = try CheckHarness.run(["REDIS-PROTECTED-MODE"], targets: [CheckHarness.stackTarget(.redis)])
         #expect(stack.graded == ["REDIS-PROTECTED-MODE pass high setting/protected-mode"])
 
-        let exposed = try OwnRedis(OwnRedis.exposed)
+        let exposed = try RedisTestServer(RedisTestServer.exposed)
         defer { exposed.stop() }
         let open = try CheckHarness.run(["REDIS-PROTECTED-MODE"], targets: [exposed.target])
         #expect(open.graded == ["REDIS-PROTECTED-MODE fail high setting/protected-mode"])
 
         // Off, but listening on loopback only: still a finding, a low one.
-        let loopback = try OwnRedis(["protected-mode no"])
+        let loopback = try RedisTestServer(["protected-mode no"])
         defer { loopback.stop() }
         let local = try CheckHarness.run(["REDIS-PROTECTED-MODE"], targets: [loopback.target])
         #expect(local.graded == ["REDIS-PROTECTED-MODE fail low setting/protected-mode"])
@@ -53,7 +53,7 @@ import Glibc
         #expect(stack.graded == ["REDIS-BIND pass medium setting/bind"])
 
         // Claims a public (documentation) address it cannot bind; `-` makes Redis skip it.
-        let exposed = try OwnRedis(OwnRedis.exposed)
+        let exposed = try RedisTestServer(RedisTestServer.exposed)
         defer { exposed.stop() }
         let open = try CheckHarness.run(["REDIS-BIND"], targets: [exposed.target])
         #expect(open.graded == ["REDIS-BIND fail medium setting/bind"])
@@ -65,13 +65,13 @@ import Glibc
         #expect(stack.graded == ["REDIS-DANGEROUS-COMMANDS fail medium user/default"])
         #expect(stack.first?.message == "the default user can run FLUSHALL, FLUSHDB, CONFIG SET")
 
-        let exposed = try OwnRedis(OwnRedis.exposed)
+        let exposed = try RedisTestServer(RedisTestServer.exposed)
         defer { exposed.stop() }
         let open = try CheckHarness.run(["REDIS-DANGEROUS-COMMANDS"], targets: [exposed.target])
         #expect(open.first?.message == "the default user can run FLUSHALL, FLUSHDB, CONFIG SET, DEBUG")
 
         // The default user lost @dangerous; Assay reads as a user of its own.
-        let hardened = try OwnRedis(OwnRedis.hardened, user: "auditor", password: "audit-only-secret")
+        let hardened = try RedisTestServer(RedisTestServer.hardened, user: "auditor", password: "audit-only-secret")
         defer { hardened.stop() }
         let closed = try CheckHarness.run(["REDIS-DANGEROUS-COMMANDS", "REDIS-NO-PASSWORD"], targets: [hardened.target])
         #expect(closed.graded.sorted() == ["REDIS-DANGEROUS-COMMANDS pass medium user/default", "REDIS-NO-PASSWORD pass high user/default"])
@@ -79,7 +79,7 @@ import Glibc
 
     /// CONFIG renamed away: every check that needs it says so (skip), none passes, none crashes.
     @Test func configRenamed() throws {
-        let server = try OwnRedis(
+        let server = try RedisTestServer(
             ["rename-command CONFIG \"\"", "rename-command FLUSHALL \"\"", "rename-command FLUSHDB \"\"",
              "requirepass renamed-config-secret"],
             password: "renamed-config-secret")
@@ -111,21 +111,21 @@ import Glibc
         #expect(stack.first?.message.hasPrefix("maxmemory 0: no memory limit") == true)
 
         // maxmemory 1 MB with noeviction, and keys written past it (DEBUG POPULATE ignores the cap).
-        let full = try OwnRedis(["maxmemory 1mb", "maxmemory-policy noeviction", "enable-debug-command yes"])
+        let full = try RedisTestServer(["maxmemory 1mb", "maxmemory-policy noeviction", "enable-debug-command yes"])
         defer { full.stop() }
         try full.cli("DEBUG", "POPULATE", "20000", "k", "100")
         let high = try CheckHarness.run(["REDIS-MEMORY-CAP"], targets: [full.target])
         #expect(high.graded == ["REDIS-MEMORY-CAP fail high setting/maxmemory"])
         #expect(high.first?.message.hasSuffix("policy noeviction will refuse writes") == true)
 
-        let capped = try OwnRedis(["maxmemory 100mb"])
+        let capped = try RedisTestServer(["maxmemory 100mb"])
         defer { capped.stop() }
         let roomy = try CheckHarness.run(["REDIS-MEMORY-CAP"], targets: [capped.target])
         #expect(roomy.graded == ["REDIS-MEMORY-CAP pass medium setting/maxmemory"])
     }
 
     @Test func evictions() throws {
-        let full = try OwnRedis.evicting()
+        let full = try RedisTestServer.evicting()
         defer { full.stop() }
         let evicted = try CheckHarness.run(["REDIS-EVICTIONS"], targets: [full.target])
         #expect(evicted.graded == ["REDIS-EVICTIONS fail low info/evicted_keys"])
@@ -136,12 +136,12 @@ import Glibc
 
     @Test func fragmentation() throws {
         // 300 000 keys, then three in four deleted: the allocator keeps the pages.
-        let fragmented = try OwnRedis.fragmented()
+        let fragmented = try RedisTestServer.fragmented()
         defer { fragmented.stop() }
         let bad = try CheckHarness.run(["REDIS-FRAGMENTATION"], targets: [fragmented.target])
         #expect(bad.graded == ["REDIS-FRAGMENTATION fail low info/mem_fragmentation_ratio"])
 
-        let populated = try OwnRedis.populated()
+        let populated = try RedisTestServer.populated()
         defer { populated.stop() }
         let good = try CheckHarness.run(["REDIS-FRAGMENTATION"], targets: [populated.target])
         #expect(good.graded == ["REDIS-FRAGMENTATION pass low info/mem_fragmentation_ratio"])
@@ -159,7 +159,7 @@ import Glibc
     }
 
     @Test func clients() throws {
-        let server = try OwnRedis(["maxclients 3"])
+        let server = try RedisTestServer(["maxclients 3"])
         defer { server.stop() }
         // Three clients fill it, a fourth is rejected; one leaves, so Assay gets the last slot.
         var held = try (0..<3).map { _ in try server.connect() }
@@ -167,11 +167,11 @@ import Glibc
         defer { held.forEach { close($0) } }
         // No slot is left for redis-cli: ask on a connection the test holds.
         try server.waitUntil("a rejected connection") {
-            OwnRedis.field("rejected_connections", in: try server.infoFromHeld(held[0], "stats")) == 1
+            RedisTestServer.field("rejected_connections", in: try server.infoFromHeld(held[0], "stats")) == 1
         }
         close(rejected)
         close(held.removeLast())
-        try server.waitUntil("a free slot") { OwnRedis.field("connected_clients", in: try server.infoFromHeld(held[0], "clients")) == 2 }
+        try server.waitUntil("a free slot") { RedisTestServer.field("connected_clients", in: try server.infoFromHeld(held[0], "clients")) == 2 }
         let full = try CheckHarness.run(["REDIS-CLIENTS"], targets: [server.target])
         #expect(full.graded == ["REDIS-CLIENTS fail medium setting/maxclients"])
         #expect(full.first?.message == "3 of maxclients 3 connected (100%, threshold 80%); 1 connections rejected since the start (maxclients reached)")
@@ -185,7 +185,7 @@ import Glibc
     @Test func persistenceErrors() throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("assay-rdchecks-rdb-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        let server = try OwnRedis(["dir \(data.path)"])
+        let server = try RedisTestServer(["dir \(data.path)"])
         defer { server.stop() }
         // The folder vanishes under the server: the next background save cannot write its file.
         try FileManager.default.removeItem(at: data)
@@ -200,7 +200,7 @@ import Glibc
     }
 
     @Test func noPersistence() throws {
-        let cache = try OwnRedis()  // save "" and appendonly no
+        let cache = try RedisTestServer()  // save "" and appendonly no
         defer { cache.stop() }
         let store = try CheckHarness.run(["REDIS-NO-PERSISTENCE"], targets: [cache.target], inputs: ["must_persist": .bool(true)])
         #expect(store.graded == ["REDIS-NO-PERSISTENCE fail medium setting/save"])
@@ -214,16 +214,18 @@ import Glibc
     }
 
     @Test func replicationLink() throws {
-        let nowhere = try OwnRedis.freePort()
-        let orphan = try OwnRedis(["replicaof 127.0.0.1 \(nowhere)"])
+        let nowhere = try freeLoopbackPort()
+        let orphan = try RedisTestServer(["replicaof 127.0.0.1 \(nowhere)"])
         defer { orphan.stop() }
         let down = try CheckHarness.run(["REDIS-REPLICATION-LINK"], targets: [orphan.target])
         #expect(down.graded == ["REDIS-REPLICATION-LINK fail high replication"])
         #expect(down.first?.message.hasPrefix("the link to primary 127.0.0.1:\(nowhere) is down") == true)
 
-        let primary = try OwnRedis()
+        // No 5 s wait for more replicas before the first sync (Redis 7's diskless default), which
+        // raced the 5 s this test waits for the link.
+        let primary = try RedisTestServer(["repl-diskless-sync-delay 0"])
         defer { primary.stop() }
-        let replica = try OwnRedis(["replicaof 127.0.0.1 \(primary.port)"])
+        let replica = try RedisTestServer(["replicaof 127.0.0.1 \(primary.port)"])
         defer { replica.stop() }
         try replica.waitUntil("the replication link") { try replica.info("replication").contains("master_link_status:up") }
         let up = try CheckHarness.run(["REDIS-REPLICATION-LINK"], targets: [replica.target])
@@ -239,21 +241,21 @@ import Glibc
         let stack = try CheckHarness.run(["REDIS-TCP-KEEPALIVE"], targets: [CheckHarness.stackTarget(.redis)])
         #expect(stack.graded == ["REDIS-TCP-KEEPALIVE pass low setting/tcp-keepalive"])
 
-        let exposed = try OwnRedis(OwnRedis.exposed)
+        let exposed = try RedisTestServer(RedisTestServer.exposed)
         defer { exposed.stop() }
         let off = try CheckHarness.run(["REDIS-TCP-KEEPALIVE"], targets: [exposed.target])
         #expect(off.graded == ["REDIS-TCP-KEEPALIVE fail low setting/tcp-keepalive"])
     }
 
     @Test func latencyDoctor() throws {
-        let slow = try OwnRedis(["enable-debug-command yes", "latency-monitor-threshold 1"])
+        let slow = try RedisTestServer(["enable-debug-command yes", "latency-monitor-threshold 1"])
         defer { slow.stop() }
         try slow.cli("DEBUG", "SLEEP", "0.05")
         let spikes = try CheckHarness.run(["REDIS-LATENCY-DOCTOR"], targets: [slow.target])
         #expect(spikes.graded == ["REDIS-LATENCY-DOCTOR fail low latency"])
         #expect(spikes.first?.message.hasPrefix("latency spikes observed: 1. command:") == true)
 
-        let quiet = try OwnRedis(["latency-monitor-threshold 500"])
+        let quiet = try RedisTestServer(["latency-monitor-threshold 500"])
         defer { quiet.stop() }
         let calm = try CheckHarness.run(["REDIS-LATENCY-DOCTOR"], targets: [quiet.target])
         #expect(calm.graded == ["REDIS-LATENCY-DOCTOR pass low latency"])
@@ -264,13 +266,13 @@ import Glibc
     }
 
     @Test func memoryDoctor() throws {
-        let fragmented = try OwnRedis.fragmented()
+        let fragmented = try RedisTestServer.fragmented()
         defer { fragmented.stop() }
         let issues = try CheckHarness.run(["REDIS-MEMORY-DOCTOR"], targets: [fragmented.target])
         #expect(issues.graded == ["REDIS-MEMORY-DOCTOR fail low memory"])
         #expect(issues.first?.message.contains("Peak memory") == true)
 
-        let populated = try OwnRedis.populated()
+        let populated = try RedisTestServer.populated()
         defer { populated.stop() }
         let healthy = try CheckHarness.run(["REDIS-MEMORY-DOCTOR"], targets: [populated.target])
         #expect(healthy.graded == ["REDIS-MEMORY-DOCTOR pass low memory"])
@@ -280,20 +282,20 @@ import Glibc
     }
 
     @Test func slowlog() throws {
-        let slow = try OwnRedis(["enable-debug-command yes"])
+        let slow = try RedisTestServer(["enable-debug-command yes"])
         defer { slow.stop() }
         try slow.cli("DEBUG", "SLEEP", "0.05")
         let entries = try CheckHarness.run(["REDIS-SLOWLOG"], targets: [slow.target])
         #expect(entries.graded == ["REDIS-SLOWLOG fail low slowlog"])
         #expect(entries.first?.evidence["worst_command"] == .string("DEBUG"))
 
-        let exposed = try OwnRedis(OwnRedis.exposed)  // slowlog-log-slower-than -1
+        let exposed = try RedisTestServer(RedisTestServer.exposed)  // slowlog-log-slower-than -1
         defer { exposed.stop() }
         let off = try CheckHarness.run(["REDIS-SLOWLOG"], targets: [exposed.target])
         #expect(off.graded == ["REDIS-SLOWLOG fail low slowlog"])
         #expect(off.first?.message.hasPrefix("the slow log is off") == true)
 
-        let fresh = try OwnRedis()
+        let fresh = try RedisTestServer()
         defer { fresh.stop() }
         let clean = try CheckHarness.run(["REDIS-SLOWLOG"], targets: [fresh.target])
         #expect(clean.graded == ["REDIS-SLOWLOG pass low slowlog"])
@@ -303,7 +305,7 @@ import Glibc
 
     /// Ten checks that each ask CONFIG GET maxmemory cost the server one CONFIG GET.
     @Test func tenChecksOneRoundTrip() throws {
-        let server = try OwnRedis()
+        let server = try RedisTestServer()
         defer { server.stop() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assay-rdchecks-rt-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -341,15 +343,9 @@ extension Array where Element == Finding {
     fileprivate var graded: [String] { map { "\($0.checkID) \($0.status.rawValue) \($0.severity.rawValue) \($0.resource)" } }
 }
 
-/// A redis-server of the test's own on a free loopback port, read and prodded with `redis-cli`.
-private final class OwnRedis {
-    let port: Int
-    let target: TargetConfiguration
-    private let directory: URL
-    private let process: Process
-    private let user: String?
-    private let password: String?
-
+/// What the Redis check tests need of a server of their own (``RedisTestServer``, from test
+/// support): presets, the server as a target, INFO fields, states to wait for, held connections.
+fileprivate extension RedisTestServer {
     /// No password, protected mode off, "bound" to a public address too (one Redis cannot bind, so
     /// it skips it: the server really listens on loopback only), DEBUG on, no keepalive, no slow log.
     static let exposed = [
@@ -362,91 +358,33 @@ private final class OwnRedis {
         "user default on >app-only-secret ~* &* +@all -@dangerous", "user auditor on >audit-only-secret ~* &* +@all",
     ]
 
-    /// Starts redis-server with `lines` after a loopback, persistence-free base (a later line of the
-    /// same directive wins) and waits until it answers.
-    init(_ lines: [String] = [], user: String? = nil, password: String? = nil) throws {
-        var lastError = "never tried"
-        for _ in 0..<3 {
-            let port = try OwnRedis.freePort()
-            let directory = FileManager.default.temporaryDirectory
-                .appendingPathComponent("assay-rdchecks-redis-\(port)-\(UUID().uuidString.prefix(8))")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let base = ["port \(port)", "bind 127.0.0.1", "save \"\"", "appendonly no", "daemonize no",
-                        "dir \(directory.path)", "logfile \(directory.path)/redis.log"]
-            let configPath = directory.appendingPathComponent("redis.conf")
-            try ((base + lines).joined(separator: "\n") + "\n").write(to: configPath, atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-            process.arguments = [configPath.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let started = Date()
-            while process.isRunning, Date().timeIntervalSince(started) < 10 {
-                if (try? OwnRedis.cli(port: port, user: user, password: password, ["PING"])) == "PONG" {
-                    self.port = port
-                    self.directory = directory
-                    self.process = process
-                    self.user = user
-                    self.password = password
-                    let credentials = user.map { "\($0):\(password ?? "")@" } ?? password.map { ":\($0)@" } ?? ""
-                    target = TargetConfiguration(
-                        name: "own-redis", kind: .redis, location: "redis://\(credentials)127.0.0.1:\(port)")
-                    return
-                }
-                usleep(20_000)
-            }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            lastError = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? "?"
-            try? FileManager.default.removeItem(at: directory)
-        }
-        throw OwnRedisError(message: "redis-server did not start: \(lastError.suffix(500))")
+    /// The server as an Assay target, logged in as the user it was started with.
+    var target: TargetConfiguration {
+        let credentials = user.map { "\($0):\(password ?? "")@" } ?? password.map { ":\($0)@" } ?? ""
+        return TargetConfiguration(name: "own-redis", kind: .redis, location: "redis://\(credentials)127.0.0.1:\(port)")
     }
 
     /// maxmemory 2 MB, filled far beyond it: keys evicted.
-    static func evicting() throws -> OwnRedis {
-        let server = try OwnRedis(["maxmemory 2mb", "maxmemory-policy allkeys-random", "enable-debug-command yes"])
+    static func evicting() throws -> RedisTestServer {
+        let server = try RedisTestServer(["maxmemory 2mb", "maxmemory-policy allkeys-random", "enable-debug-command yes"])
         try server.cli("DEBUG", "POPULATE", "50000", "k", "100")
         try server.cli("PING")  // the next command evicts
-        try server.waitUntil("keys evicted") { (OwnRedis.field("evicted_keys", in: try server.info("stats")) ?? 0) > 0 }
+        try server.waitUntil("keys evicted") { (RedisTestServer.field("evicted_keys", in: try server.info("stats")) ?? 0) > 0 }
         return server
     }
 
     /// 300 000 keys of 100 bytes (about 55 MB): enough data for the ratios to mean something.
-    static func populated() throws -> OwnRedis {
-        let server = try OwnRedis(["enable-debug-command yes"])
+    static func populated() throws -> RedisTestServer {
+        let server = try RedisTestServer(["enable-debug-command yes"])
         try server.cli("DEBUG", "POPULATE", "300000", "k", "100")
         return server
     }
 
     /// `populated()`, then three keys in four deleted: a past peak and pages the allocator keeps.
-    static func fragmented() throws -> OwnRedis {
+    static func fragmented() throws -> RedisTestServer {
         let server = try populated()
         try server.cli("EVAL", "for i = 0, 299999 do if i % 4 ~= 0 then redis.call('DEL', 'k:' .. i) end end", "0")
         return server
-    }
-
-    /// Runs redis-cli against this server; its output without the trailing newline.
-    @discardableResult
-    func cli(_ args: String...) throws -> String { try OwnRedis.cli(port: port, user: user, password: password, args) }
-
-    static func cli(port: Int, user: String?, password: String?, _ args: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
-        process.arguments = ["-h", "127.0.0.1", "-p", String(port), "--no-auth-warning"] + (user.map { ["--user", $0] } ?? []) + args
-        var environment = ProcessInfo.processInfo.environment
-        if let password { environment["REDISCLI_AUTH"] = password }
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        var text = String(decoding: data, as: UTF8.self)
-        while text.hasSuffix("\n") { text.removeLast() }
-        return text
     }
 
     /// An integer field of INFO text (`evicted_keys:12`).
@@ -475,13 +413,13 @@ private final class OwnRedis {
             if try condition() { return }
             usleep(50_000)
         }
-        throw OwnRedisError(message: "redis on \(port): timed out waiting for \(what)")
+        throw TestFailure("redis on \(port): timed out waiting for \(what)")
     }
 
     /// A plain TCP connection to the server, held open by the caller (close it with `close`).
     func connect() throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw OwnRedisError(message: "socket failed") }
+        guard fd >= 0 else { throw TestFailure("socket failed") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -491,41 +429,9 @@ private final class OwnRedis {
         }
         guard rc == 0 else {
             close(fd)
-            throw OwnRedisError(message: "connect to \(port) failed")
+            throw TestFailure("connect to \(port) failed")
         }
         usleep(50_000)  // let the server accept it before the next one
         return fd
     }
-
-    /// SIGKILL (the test runner's children inherit a blocked SIGTERM; nothing here is worth saving),
-    /// then the folder goes.
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    /// A port that was free a moment ago (bound to port 0, then released).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw OwnRedisError(message: "socket failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let rc = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        guard rc == 0 else { throw OwnRedisError(message: "bind failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
-
-private struct OwnRedisError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }

@@ -1,21 +1,6 @@
 -- CIS Docker Benchmark 5.4: capabilities beyond Docker's default set widen what a compromised
 -- process can do to the kernel and the host.
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 -- Docker's default capability set (moby oci/caps/defaults.go): adding one of these changes nothing.
 local DEFAULTS = {
   AUDIT_WRITE = true, CHOWN = true, DAC_OVERRIDE = true, FOWNER = true, FSETID = true, KILL = true,
@@ -37,7 +22,7 @@ return assay.check {
   remediation = "Remove the extra `--cap-add` flags (compose: `cap_add`); better, start from `--cap-drop ALL` "
     .. "and add back only what the process needs.",
   run = function(ctx)
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local extra, all = {}, false
       for _, cap in ipairs(c.HostConfig.CapAdd or {}) do
         local name = cap:upper():gsub("^CAP_", "")

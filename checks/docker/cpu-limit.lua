@@ -1,21 +1,6 @@
 -- CIS Docker Benchmark 5.12 (5.11 in older versions): a container without a CPU limit or weight can
 -- starve its neighbours.
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 return assay.check {
   id = "DOCKER-CPU-LIMIT",
   title = "Containers have a CPU limit",
@@ -30,7 +15,7 @@ return assay.check {
   remediation = "Limit the container's CPU: `--cpus 1.5` (compose: `deploy.resources.limits.cpus: '1.5'` or "
     .. "`cpus: 1.5`), or give it a relative weight with `--cpu-shares 512`.",
   run = function(ctx)
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local h = c.HostConfig
       local evidence = { nano_cpus = h.NanoCpus or 0, cpu_quota = h.CpuQuota or 0, cpu_shares = h.CpuShares or 0,
                          cpuset_cpus = h.CpusetCpus or "" }

@@ -1,21 +1,6 @@
 -- CIS Docker Benchmark 5.32: whoever reaches the engine's socket controls the engine, and with it
 -- the host (start a privileged container, mount /).
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 -- The engine's socket, containerd's, or the host folder that holds them.
 local function exposes_engine(m)
   local source, destination = m.Source or "", m.Destination or ""
@@ -38,7 +23,7 @@ return assay.check {
   remediation = "Remove the `-v /var/run/docker.sock:/var/run/docker.sock` mount. A container that must read the "
     .. "engine should go through a filtering proxy that allows only the GET endpoints it needs.",
   run = function(ctx)
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local found = {}
       for _, m in ipairs(c.Mounts or {}) do
         if exposes_engine(m) then

@@ -1,21 +1,6 @@
 -- CIS Docker Benchmark 5.27 (and 4.6): without a healthcheck the engine and orchestrators cannot
 -- tell a hung service from a working one; an unhealthy container is one that fails its own check.
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 return assay.check {
   id = "DOCKER-HEALTH",
   title = "Containers have a healthcheck and are healthy",
@@ -31,7 +16,7 @@ return assay.check {
   remediation = "Give the container a healthcheck that exercises the service: `--health-cmd 'pg_isready -d app'` "
     .. "(compose: `healthcheck: { test: [\"CMD\", \"pg_isready\", \"-d\", \"app\"], interval: 10s }`).",
   run = function(ctx)
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local test = c.Config.Healthcheck and c.Config.Healthcheck.Test
       local health = c.State.Health
       if test == nil or #test == 0 or test[1] == "NONE" then

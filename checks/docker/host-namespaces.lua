@@ -1,21 +1,6 @@
 -- CIS Docker Benchmark 5.10, 5.16, 5.17, 5.21: sharing the host's network, process, IPC or UTS
 -- namespace removes the isolation that namespace gives.
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 -- HostConfig field, the namespace, the docker flag, the CIS recommendation.
 local MODES = {
   { "NetworkMode", "network", "--network host", "5.10" },
@@ -40,7 +25,7 @@ return assay.check {
   remediation = "Remove `--network host`, `--pid host`, `--ipc host` and `--uts host` (compose: `network_mode: host`, "
     .. "`pid: host`, `ipc: host`); publish the ports the service needs instead.",
   run = function(ctx)
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local shared, flags, evidence = {}, {}, {}
       for _, m in ipairs(MODES) do
         local value = c.HostConfig[m[1]] or ""

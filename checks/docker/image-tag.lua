@@ -1,21 +1,6 @@
 -- A container created from `latest`, from a name without a tag or from a bare image ID cannot be
 -- traced to a release, and is replaced by whatever the tag points to at the next pull.
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 -- Returns the problem with an image reference, or nil when it names a fixed release.
 local function problem(ref)
   if ref:find("@sha256:", 1, true) then return nil end -- pinned by digest
@@ -40,7 +25,7 @@ return assay.check {
   remediation = "Refer to images by a release tag or a digest: `postgres:16.4` or "
     .. "`postgres@sha256:…`, never `postgres` or `postgres:latest`.",
   run = function(ctx)
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local ref = c.Config.Image or ""
       local why = problem(ref)
       if why then

@@ -1,21 +1,6 @@
 -- CIS Docker Benchmark 5.11 (5.10 in older versions): a container without a memory limit can take
 -- all of the host's memory, and the kernel's OOM killer then picks its victims anywhere.
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 return assay.check {
   id = "DOCKER-MEMORY-LIMIT",
   title = "Containers have a memory limit",
@@ -30,7 +15,7 @@ return assay.check {
   remediation = "Give the container a limit sized to its working set: `--memory 512m` "
     .. "(compose: `deploy.resources.limits.memory: 512M` or `mem_limit: 512m`).",
   run = function(ctx)
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local memory = c.HostConfig.Memory or 0
       if memory > 0 then
         ctx:pass { resource = resource, message = string.format("memory limit %d MiB", memory // 1048576),

@@ -1,21 +1,6 @@
 -- CIS Docker Benchmark 5.26 (5.25 in older versions): no-new-privileges stops setuid binaries and
 -- file capabilities from raising a process's privileges inside the container.
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 local function has_nnp(opts)
   for _, opt in ipairs(opts or {}) do
     if opt == "no-new-privileges" or opt:match("^no%-new%-privileges[=:]true$") then return true end
@@ -37,7 +22,7 @@ return assay.check {
   remediation = "Run with `--security-opt no-new-privileges` (compose: `security_opt: [\"no-new-privileges:true\"]`), "
     .. "or set `\"no-new-privileges\": true` in the engine's daemon.json.",
   run = function(ctx)
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local opts = c.HostConfig.SecurityOpt or {}
       if has_nnp(opts) then
         ctx:pass { resource = resource, message = "no-new-privileges is set" }

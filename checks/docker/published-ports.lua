@@ -1,21 +1,6 @@
 -- CIS Docker Benchmark 5.14 (5.13 in older versions): a port published without a host address
 -- listens on every interface of the host, and Docker's iptables rules bypass the host firewall.
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 return assay.check {
   id = "DOCKER-PORTS-ALL-INTERFACES",
   title = "Published ports are bound to a specific host address",
@@ -38,11 +23,9 @@ return assay.check {
     for _, item in ipairs(ports) do
       for port in tostring(item):gmatch("%d+") do sensitive[tonumber(port)] = true end
     end
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local open, database = {}, false
-      local specs = {}
-      for spec in pairs(c.HostConfig.PortBindings or {}) do specs[#specs + 1] = spec end
-      table.sort(specs)
+      local specs = assay.sorted_keys(c.HostConfig.PortBindings)
       for _, spec in ipairs(specs) do
         for _, b in ipairs(c.HostConfig.PortBindings[spec] or {}) do
           local ip = b.HostIp or ""

@@ -1,21 +1,6 @@
 -- CIS Docker Benchmark 5.15 (5.14 in older versions): an unbounded restart policy hides a crash
 -- loop; a climbing RestartCount is one in progress.
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 return assay.check {
   id = "DOCKER-RESTART-POLICY",
   title = "Restart policies are bounded and containers are not crash-looping",
@@ -32,7 +17,7 @@ return assay.check {
     .. "why the container exits (`docker logs`, `docker inspect --format '{{.State}}'`).",
   run = function(ctx)
     local max_restarts = ctx:input("max_restarts", 3)
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local policy = c.HostConfig.RestartPolicy or {}
       local name = policy.Name or ""
       if name == "" then name = "no" end

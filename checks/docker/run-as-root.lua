@@ -1,21 +1,6 @@
 -- CIS Docker Benchmark 4.1: a process running as root in a container is root on the host as soon
 -- as anything breaks the isolation (unless the engine remaps users).
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 local function is_root(user)
   local name = (user or ""):match("^([^:]*)")
   return name == "" or name == "0" or name == "root"
@@ -39,7 +24,7 @@ return assay.check {
     for _, opt in ipairs(ctx.target:engine_info().SecurityOptions or {}) do
       if opt:match("^name=userns") or opt:match("^name=rootless") then remapped = true end
     end
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local user = c.Config.User or ""
       if is_root(user) then
         ctx:fail { resource = resource, severity = remapped and "low" or nil,

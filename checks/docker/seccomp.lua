@@ -1,21 +1,6 @@
 -- CIS Docker Benchmark 5.22: without a seccomp profile every system call reaches the kernel,
 -- including the ones most kernel exploits need.
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 local function unconfined(opts)
   for _, opt in ipairs(opts or {}) do
     if opt:match("^seccomp[=:]unconfined$") then return true end
@@ -42,7 +27,7 @@ return assay.check {
     for _, opt in ipairs(engine.SecurityOptions or {}) do
       if opt:match("^name=seccomp") then engine_seccomp = true end
     end
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local opts = c.HostConfig.SecurityOpt or {}
       if not engine_seccomp then
         ctx:fail { resource = resource,

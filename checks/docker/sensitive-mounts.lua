@@ -1,21 +1,6 @@
 -- CIS Docker Benchmark 5.6: host system directories mounted read-write let a container change the
 -- host (its binaries, its configuration, its devices).
 
-local function each_container(ctx, fn)
-  local named = {}
-  for _, c in ipairs(ctx.target:containers()) do
-    local name = c.Names and c.Names[1] or c.Id
-    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
-  end
-  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
-  table.sort(named, function(a, b) return a.name < b.name end)
-  for _, c in ipairs(named) do
-    local resource = "container/" .. c.name
-    local info, err = ctx.target:container(c.id)
-    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
-  end
-end
-
 local SENSITIVE = { "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr" }
 
 local function sensitive(source)
@@ -41,7 +26,7 @@ return assay.check {
   remediation = "Mount only the files the container needs, read-only: `-v /etc/ssl/certs:/etc/ssl/certs:ro` "
     .. "(compose: `- /etc/ssl/certs:/etc/ssl/certs:ro`).",
   run = function(ctx)
-    each_container(ctx, function(resource, c)
+    assay.each_container(ctx, function(resource, c)
       local found = {}
       for _, m in ipairs(c.Mounts or {}) do
         if m.Type == "bind" and m.RW and sensitive(m.Source) then

@@ -27,55 +27,38 @@ Use the long form and wait for health (the dependency needs a healthcheck):
           redis:
             condition: service_healthy]],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
-    for _, doc in ipairs(docs) do
-      local services = type(doc.data.services) == "table" and doc.data.services or {}
-      local names = {}
-      for name in pairs(services) do names[#names + 1] = name end
-      table.sort(names)
-      local reported = false
-      for _, name in ipairs(names) do
-        local deps = type(services[name]) == "table" and services[name].depends_on or nil
-        if type(deps) == "table" and next(deps) ~= nil then
-          reported = true
-          local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
-          local waiting = {}   -- dependencies awaited only until started
-          if #deps > 0 then
-            for _, dep in ipairs(deps) do waiting[#waiting + 1] = tostring(dep) end
-          else
-            for dep, spec in pairs(deps) do
-              local condition = type(spec) == "table" and spec.condition or nil
-              if not READY[condition] then waiting[#waiting + 1] = dep end
-            end
-          end
-          table.sort(waiting)
-          local evidence = {
-            file = doc.path,
-            line = doc.data.lines["services." .. name .. ".depends_on"],
-            not_awaited = waiting,
-          }
-          if #waiting > 0 then
-            ctx:fail {
-              resource = resource,
-              message = name .. " waits for " .. table.concat(waiting, ", ") .. " only to start, not to be healthy",
-              evidence = evidence,
-            }
-          else
-            ctx:pass {
-              resource = resource,
-              message = name .. " waits for its dependencies to be healthy",
-              evidence = evidence,
-            }
-          end
+    assay.each_service(ctx, function(s, doc)
+      local name, resource, deps = s.name, s.resource, s.service.depends_on
+      if type(deps) ~= "table" or next(deps) == nil then return false end
+      local waiting = {}   -- dependencies awaited only until started
+      if #deps > 0 then
+        for _, dep in ipairs(deps) do waiting[#waiting + 1] = tostring(dep) end
+        table.sort(waiting)
+      else
+        for dep, spec in assay.sorted_pairs(deps) do
+          local condition = type(spec) == "table" and spec.condition or nil
+          if not READY[condition] then waiting[#waiting + 1] = dep end
         end
       end
-      if not reported then
-        ctx:skip { resource = doc.path, message = "no service of " .. doc.path .. " has depends_on" }
+      local evidence = {
+        file = doc.path,
+        line = doc.data.lines["services." .. name .. ".depends_on"],
+        not_awaited = waiting,
+      }
+      if #waiting > 0 then
+        ctx:fail {
+          resource = resource,
+          message = name .. " waits for " .. table.concat(waiting, ", ") .. " only to start, not to be healthy",
+          evidence = evidence,
+        }
+      else
+        ctx:pass {
+          resource = resource,
+          message = name .. " waits for its dependencies to be healthy",
+          evidence = evidence,
+        }
       end
-    end
+      return true
+    end, "has depends_on")
   end,
 }

@@ -44,27 +44,19 @@ Build the production stage in the production file and keep the development stage
         build:
           target: development]],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
+    local docs = assay.documents(ctx, "compose", "docker compose file")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local file = doc.path:match("([^/]*)$")
       if has_word(file, DEV_FILES) then
         ctx:skip { resource = doc.path, message = file .. " is a development file" }
       else
-        local services = type(doc.data.services) == "table" and doc.data.services or {}
-        local names = {}
-        for name in pairs(services) do names[#names + 1] = name end
-        table.sort(names)
         local judged = 0
-        for _, name in ipairs(names) do
-          local build = type(services[name]) == "table" and services[name].build or nil
+        for _, s in ipairs(assay.compose_services(doc, docs)) do
+          local name, resource, build = s.name, s.resource, s.service.build
           local target = type(build) == "table" and build.target or nil
           if type(target) == "string" then
             judged = judged + 1
-            local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
             local evidence = {
               file = doc.path,
               line = doc.data.lines["services." .. name .. ".build"],

@@ -31,34 +31,21 @@ front of the engine and give the service only that proxy's address:
         environment:
           DOCKER_HOST: tcp://docker-proxy:2375   # a proxy allowing only the calls it needs]],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
-    for _, doc in ipairs(docs) do
-      local services = type(doc.data.services) == "table" and doc.data.services or {}
-      local names = {}
-      for name in pairs(services) do names[#names + 1] = name end
-      table.sort(names)
-      if #names == 0 then ctx:skip { resource = doc.path, message = doc.path .. " defines no service" } end
-      for _, name in ipairs(names) do
-        local svc = services[name]
-        local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
-        local mounts = {}
-        for _, v in ipairs(type(svc) == "table" and type(svc.volumes) == "table" and svc.volumes or {}) do
-          if type(v) == "table" and exposes_socket(v.source) then mounts[#mounts + 1] = v.source .. ":" .. tostring(v.target) end
-        end
-        if #mounts > 0 then
-          ctx:fail {
-            resource = resource,
-            message = name .. " mounts the Docker socket (" .. table.concat(mounts, ", ") .. "): it controls the engine and the host",
-            evidence = { file = doc.path, line = doc.data.lines["services." .. name .. ".volumes"], mounts = mounts },
-          }
-        else
-          ctx:pass { resource = resource, message = name .. " does not mount the Docker socket" }
-        end
+    assay.each_service(ctx, function(s, doc)
+      local name, resource, svc = s.name, s.resource, s.service
+      local mounts = {}
+      for _, v in ipairs(type(svc.volumes) == "table" and svc.volumes or {}) do
+        if type(v) == "table" and exposes_socket(v.source) then mounts[#mounts + 1] = v.source .. ":" .. tostring(v.target) end
       end
-    end
+      if #mounts > 0 then
+        ctx:fail {
+          resource = resource,
+          message = name .. " mounts the Docker socket (" .. table.concat(mounts, ", ") .. "): it controls the engine and the host",
+          evidence = { file = doc.path, line = doc.data.lines["services." .. name .. ".volumes"], mounts = mounts },
+        }
+      else
+        ctx:pass { resource = resource, message = name .. " does not mount the Docker socket" }
+      end
+    end)
   end,
 }

@@ -7,14 +7,14 @@ local function networks_of(svc, declared)
   if type(n) == "table" then
     if #n > 0 then
       for _, x in ipairs(n) do list[#list + 1] = tostring(x) end
+      table.sort(list)
     else
-      for k in pairs(n) do list[#list + 1] = k end
+      list = assay.sorted_keys(n)
     end
   end
   -- `networks: { backend: }` has empty values, which reach checks as an empty table.
   if #list == 0 and declared then return nil, true end
   if #list == 0 then list = { "default" } end
-  table.sort(list)
   return list, false
 end
 
@@ -48,23 +48,15 @@ Declare one network per tier and attach each service only where it must talk:
       data:
         internal: true]=],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
+    local docs = assay.documents(ctx, "compose", "docker compose file")
+    if not docs then return end
     local minimum = tonumber(ctx:input("min_services", 3)) or 3
     for _, doc in ipairs(docs) do
-      local services = type(doc.data.services) == "table" and doc.data.services or {}
-      local names = {}
-      for name in pairs(services) do names[#names + 1] = name end
-      table.sort(names)
       local resource = #docs > 1 and doc.path .. "#networks" or "compose/networks"
       local shared, counted, unknown = nil, 0, nil
-      for _, name in ipairs(names) do
-        local svc = type(services[name]) == "table" and services[name] or {}
-        local nets, unreadable = networks_of(svc, doc.data.lines["services." .. name .. ".networks"] ~= nil)
-        if unreadable then unknown = unknown or name end
+      for _, s in ipairs(assay.compose_services(doc, docs)) do
+        local nets, unreadable = networks_of(s.service, doc.data.lines["services." .. s.name .. ".networks"] ~= nil)
+        if unreadable then unknown = unknown or s.name end
         if nets then
           counted = counted + 1
           local key = table.concat(nets, ",")

@@ -49,31 +49,23 @@ Give the dependency a healthcheck that proves it serves requests, for example:
         healthcheck:
           test: ["CMD", "redis-cli", "ping"]]=],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
+    local docs = assay.documents(ctx, "compose", "docker compose file")
+    if not docs then return end
     for _, doc in ipairs(docs) do
-      local services = type(doc.data.services) == "table" and doc.data.services or {}
-      local dependents = {}   -- dependency name → names of the services depending on it
-      local names = {}
-      for name, svc in pairs(services) do
-        names[#names + 1] = name
-        for _, dep in ipairs(type(svc) == "table" and dependency_names(svc) or {}) do
+      local services = assay.compose_services(doc, docs)
+      local dependents = {}   -- dependency name → names of the services depending on it (sorted)
+      for _, s in ipairs(services) do
+        for _, dep in ipairs(dependency_names(s.service)) do
           dependents[dep] = dependents[dep] or {}
-          table.insert(dependents[dep], name)
+          table.insert(dependents[dep], s.name)
         end
       end
-      table.sort(names)
       local reported = false
-      for _, name in ipairs(names) do
+      for _, s in ipairs(services) do
+        local name, resource, svc = s.name, s.resource, s.service
         local users = dependents[name]
         if users then
           reported = true
-          table.sort(users)
-          local svc = type(services[name]) == "table" and services[name] or {}
-          local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
           local evidence = { file = doc.path, line = doc.data.lines["services." .. name], dependents = users }
           if has_healthcheck(svc) then
             ctx:pass { resource = resource, message = name .. " has a healthcheck", evidence = evidence }

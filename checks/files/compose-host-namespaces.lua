@@ -29,37 +29,24 @@ Remove the host namespaces and publish only the ports the service needs:
         ports:
           - "127.0.0.1:8000:8000"]],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
-    for _, doc in ipairs(docs) do
-      local services = type(doc.data.services) == "table" and doc.data.services or {}
-      local names = {}
-      for name in pairs(services) do names[#names + 1] = name end
-      table.sort(names)
-      if #names == 0 then ctx:skip { resource = doc.path, message = doc.path .. " defines no service" } end
-      for _, name in ipairs(names) do
-        local svc = type(services[name]) == "table" and services[name] or {}
-        local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
-        local shared, lines = {}, {}
-        for _, key in ipairs(NAMESPACES) do
-          if svc[key] == "host" then
-            shared[#shared + 1] = key .. ": host"
-            lines[key] = doc.data.lines["services." .. name .. "." .. key]
-          end
-        end
-        if #shared > 0 then
-          ctx:fail {
-            resource = resource,
-            message = name .. " shares the host's namespaces (" .. table.concat(shared, ", ") .. ")",
-            evidence = { file = doc.path, lines = lines, shared = shared },
-          }
-        else
-          ctx:pass { resource = resource, message = name .. " uses its own namespaces" }
+    assay.each_service(ctx, function(s, doc)
+      local name, resource, svc = s.name, s.resource, s.service
+      local shared, lines = {}, {}
+      for _, key in ipairs(NAMESPACES) do
+        if svc[key] == "host" then
+          shared[#shared + 1] = key .. ": host"
+          lines[key] = doc.data.lines["services." .. name .. "." .. key]
         end
       end
-    end
+      if #shared > 0 then
+        ctx:fail {
+          resource = resource,
+          message = name .. " shares the host's namespaces (" .. table.concat(shared, ", ") .. ")",
+          evidence = { file = doc.path, lines = lines, shared = shared },
+        }
+      else
+        ctx:pass { resource = resource, message = name .. " uses its own namespaces" }
+      end
+    end)
   end,
 }

@@ -28,42 +28,25 @@ Pin the version (or the digest) and upgrade on purpose:
         image: redis:7.2.4
         # or: image: redis:7.2.4@sha256:<digest>]],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
-    for _, doc in ipairs(docs) do
-      local services = type(doc.data.services) == "table" and doc.data.services or {}
-      local names = {}
-      for name in pairs(services) do names[#names + 1] = name end
-      table.sort(names)
-      local judged = 0
-      for _, name in ipairs(names) do
-        local svc = type(services[name]) == "table" and services[name] or {}
-        if type(svc.image) == "string" and svc.build == nil then
-          judged = judged + 1
-          local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
-          local tag = tag_of(svc.image)
-          local evidence = {
-            file = doc.path,
-            line = doc.data.lines["services." .. name .. ".image"],
-            image = svc.image,
-          }
-          if tag == nil or tag == "latest" then
-            ctx:fail {
-              resource = resource,
-              message = name .. " runs " .. svc.image .. (tag and "" or " (no tag: latest)") .. ", a tag that moves",
-              evidence = evidence,
-            }
-          else
-            ctx:pass { resource = resource, message = name .. " runs " .. svc.image, evidence = evidence }
-          end
-        end
+    assay.each_service(ctx, function(s, doc)
+      local name, resource, svc = s.name, s.resource, s.service
+      if type(svc.image) ~= "string" or svc.build ~= nil then return false end
+      local tag = tag_of(svc.image)
+      local evidence = {
+        file = doc.path,
+        line = doc.data.lines["services." .. name .. ".image"],
+        image = svc.image,
+      }
+      if tag == nil or tag == "latest" then
+        ctx:fail {
+          resource = resource,
+          message = name .. " runs " .. svc.image .. (tag and "" or " (no tag: latest)") .. ", a tag that moves",
+          evidence = evidence,
+        }
+      else
+        ctx:pass { resource = resource, message = name .. " runs " .. svc.image, evidence = evidence }
       end
-      if judged == 0 then
-        ctx:skip { resource = doc.path, message = "no service of " .. doc.path .. " pulls an image" }
-      end
-    end
+      return true
+    end, "pulls an image")
   end,
 }

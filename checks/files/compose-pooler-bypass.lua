@@ -71,33 +71,27 @@ Point the service at the pooler, not at the database:
           DB_HOST: pgbouncer
           DB_PORT: "6432"]],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
+    local docs = assay.documents(ctx, "compose", "docker compose file")
+    if not docs then return end
     local allowed = {}
     local direct = ctx:input("direct", {})
     for _, n in ipairs(type(direct) == "table" and direct or {}) do allowed[tostring(n)] = true end
     if type(direct) == "string" then for n in direct:gmatch("[^,%s]+") do allowed[n] = true end end
 
     for _, doc in ipairs(docs) do
-      local services = type(doc.data.services) == "table" and doc.data.services or {}
-      local names, hosts, poolers, databases = {}, {}, {}, {}
-      for name, svc in pairs(services) do
-        if type(svc) == "table" then
-          names[#names + 1] = name
-          if is_pooler(name, svc) then
-            host_names(name, svc, hosts, "pooler")
-            poolers[#poolers + 1] = name
-          elseif is_postgres(name, svc) then
-            host_names(name, svc, hosts, "postgres")
-            databases[#databases + 1] = name
+      local services, hosts, poolers, databases = {}, {}, {}, {}
+      for _, s in ipairs(assay.compose_services(doc, docs)) do
+        if type(doc.data.services[s.name]) == "table" then   -- (a service that is not a mapping is left out)
+          services[#services + 1] = s
+          if is_pooler(s.name, s.service) then
+            host_names(s.name, s.service, hosts, "pooler")
+            poolers[#poolers + 1] = s.name
+          elseif is_postgres(s.name, s.service) then
+            host_names(s.name, s.service, hosts, "postgres")
+            databases[#databases + 1] = s.name
           end
         end
       end
-      table.sort(names)
-      table.sort(poolers)
       if #poolers == 0 or #databases == 0 then
         ctx:skip {
           resource = doc.path,
@@ -105,22 +99,16 @@ Point the service at the pooler, not at the database:
         }
       else
         local reported = false
-        for _, name in ipairs(names) do
-          local svc = services[name]
+        for _, s in ipairs(services) do
+          local name, resource, svc = s.name, s.resource, s.service
           if hosts[name:lower()] == nil and type(svc.environment) == "table" then
-            local keys = {}
-            for key, value in pairs(svc.environment) do
-              if type(value) == "string" then keys[#keys + 1] = key end
-            end
-            table.sort(keys)
             local direct_refs, pooled = {}, false
-            for _, key in ipairs(keys) do
-              for _, h in ipairs(hosts_in(key, svc.environment[key])) do
+            for key, value in assay.sorted_pairs(svc.environment) do
+              for _, h in ipairs(type(value) == "string" and hosts_in(key, value) or {}) do
                 if hosts[h] == "postgres" then direct_refs[#direct_refs + 1] = key .. " → " .. h end
                 if hosts[h] == "pooler" then pooled = true end
               end
             end
-            local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
             local evidence = {
               file = doc.path,
               line = doc.data.lines["services." .. name .. ".environment"],

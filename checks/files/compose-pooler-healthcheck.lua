@@ -44,22 +44,17 @@ Name a database PgBouncer serves:
         healthcheck:
           test: ["CMD", "pg_isready", "-h", "localhost", "-p", "6432", "-d", "app"]]=],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
+    local docs = assay.documents(ctx, "compose", "docker compose file")
+    if not docs then return end
     for _, doc in ipairs(docs) do
-      local services = type(doc.data.services) == "table" and doc.data.services or {}
-      local names = {}
-      for name, svc in pairs(services) do
-        if type(svc) == "table" and is_pooler(name, svc) then names[#names + 1] = name end
+      local poolers = {}
+      for _, s in ipairs(assay.compose_services(doc, docs)) do
+        -- (a service that is not a mapping is no pooler, whatever its name)
+        if type(doc.data.services[s.name]) == "table" and is_pooler(s.name, s.service) then poolers[#poolers + 1] = s end
       end
-      table.sort(names)
-      if #names == 0 then ctx:skip { resource = doc.path, message = doc.path .. " has no pooler service" } end
-      for _, name in ipairs(names) do
-        local svc = services[name]
-        local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
+      if #poolers == 0 then ctx:skip { resource = doc.path, message = doc.path .. " has no pooler service" } end
+      for _, s in ipairs(poolers) do
+        local name, resource, svc = s.name, s.resource, s.service
         local command = command_text(type(svc.healthcheck) == "table" and svc.healthcheck.test or nil)
         local args = command:match("pg_isready(.*)$")
         local evidence = {

@@ -22,31 +22,17 @@ Remove `privileged: true` and add only the capabilities the service needs:
         cap_drop: [ALL]
         cap_add: [NET_BIND_SERVICE]]=],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      -- A compose file that could not be parsed is already an error finding.
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
-    for _, doc in ipairs(docs) do
-      local services = type(doc.data.services) == "table" and doc.data.services or {}
-      local names = {}
-      for name in pairs(services) do names[#names + 1] = name end
-      table.sort(names)
-      if #names == 0 then ctx:skip { resource = doc.path, message = doc.path .. " defines no service" } end
-      for _, name in ipairs(names) do
-        local svc = services[name]
-        local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
-        if type(svc) == "table" and (svc.privileged == true or svc.privileged == "true") then
-          ctx:fail {
-            resource = resource,
-            message = name .. " runs privileged: every capability and device of the host, no seccomp or AppArmor",
-            evidence = { file = doc.path, line = doc.data.lines["services." .. name .. ".privileged"], privileged = true },
-          }
-        else
-          ctx:pass { resource = resource, message = name .. " is not privileged" }
-        end
+    assay.each_service(ctx, function(s, doc)
+      local name, resource, svc = s.name, s.resource, s.service
+      if svc.privileged == true or svc.privileged == "true" then
+        ctx:fail {
+          resource = resource,
+          message = name .. " runs privileged: every capability and device of the host, no seccomp or AppArmor",
+          evidence = { file = doc.path, line = doc.data.lines["services." .. name .. ".privileged"], privileged = true },
+        }
+      else
+        ctx:pass { resource = resource, message = name .. " is not privileged" }
       end
-    end
+    end)
   end,
 }

@@ -58,23 +58,15 @@ Remove the published port (other services use the compose network), or bind it t
         ports:
           - "127.0.0.1:5432:5432"]],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
+    local docs = assay.documents(ctx, "compose", "docker compose file")
+    if not docs then return end
     local watched = port_list(ctx:input("ports", { 5432, 6432, 6379, 26379, 3306, 27017, 11211, 9200 }))
     for _, doc in ipairs(docs) do
-      local services = type(doc.data.services) == "table" and doc.data.services or {}
-      local names = {}
-      for name in pairs(services) do names[#names + 1] = name end
-      table.sort(names)
       local publishing = 0
-      for _, name in ipairs(names) do
-        local ports = type(services[name]) == "table" and services[name].ports or nil
+      for _, s in ipairs(assay.compose_services(doc, docs)) do
+        local name, resource, ports = s.name, s.resource, s.service.ports
         if type(ports) == "table" and #ports > 0 then
           publishing = publishing + 1
-          local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
           local exposed = {}
           for _, entry in ipairs(ports) do
             local port = type(entry) == "table" and entry.all_interfaces and watched_port(entry, watched)

@@ -32,41 +32,28 @@ Give the service limits sized from its observed peak:
               cpus: "1.0"
               memory: 512M]],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
-    for _, doc in ipairs(docs) do
-      local services = type(doc.data.services) == "table" and doc.data.services or {}
-      local names = {}
-      for name in pairs(services) do names[#names + 1] = name end
-      table.sort(names)
-      if #names == 0 then ctx:skip { resource = doc.path, message = doc.path .. " defines no service" } end
-      for _, name in ipairs(names) do
-        local svc = type(services[name]) == "table" and services[name] or {}
-        local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
-        local deploy = type(svc.deploy) == "table" and svc.deploy or {}
-        local resources = type(deploy.resources) == "table" and deploy.resources or {}
-        local limits = type(resources.limits) == "table" and resources.limits or {}
-        local memory = limit(limits.memory) or limit(svc.mem_limit)
-        local cpus = limit(limits.cpus) or limit(svc.cpus)
-        local evidence = { file = doc.path, line = doc.data.lines["services." .. name], memory = memory, cpus = cpus }
-        if memory == nil then
-          ctx:fail {
-            resource = resource,
-            message = name .. (cpus and " has no memory limit (deploy.resources.limits.memory or mem_limit)"
-              or " has no memory or CPU limit (deploy.resources.limits, mem_limit, cpus)") .. ": it can take the host's memory",
-            evidence = evidence,
-          }
-        else
-          ctx:pass {
-            resource = resource,
-            message = name .. " is limited to " .. memory .. (cpus and ", " .. cpus .. " CPUs" or ""),
-            evidence = evidence,
-          }
-        end
+    assay.each_service(ctx, function(s, doc)
+      local name, resource, svc = s.name, s.resource, s.service
+      local deploy = type(svc.deploy) == "table" and svc.deploy or {}
+      local resources = type(deploy.resources) == "table" and deploy.resources or {}
+      local limits = type(resources.limits) == "table" and resources.limits or {}
+      local memory = limit(limits.memory) or limit(svc.mem_limit)
+      local cpus = limit(limits.cpus) or limit(svc.cpus)
+      local evidence = { file = doc.path, line = doc.data.lines["services." .. name], memory = memory, cpus = cpus }
+      if memory == nil then
+        ctx:fail {
+          resource = resource,
+          message = name .. (cpus and " has no memory limit (deploy.resources.limits.memory or mem_limit)"
+            or " has no memory or CPU limit (deploy.resources.limits, mem_limit, cpus)") .. ": it can take the host's memory",
+          evidence = evidence,
+        }
+      else
+        ctx:pass {
+          resource = resource,
+          message = name .. " is limited to " .. memory .. (cpus and ", " .. cpus .. " CPUs" or ""),
+          evidence = evidence,
+        }
       end
-    end
+    end)
   end,
 }

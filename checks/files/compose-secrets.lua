@@ -7,10 +7,7 @@ local function collect(value, path, out)
     out[#out + 1] = { path = path, secret = value }
     return
   end
-  local keys = {}
-  for k in pairs(value) do keys[#keys + 1] = k end
-  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
-  for _, k in ipairs(keys) do
+  for _, k in ipairs(assay.sorted_keys(value, function(a, b) return tostring(a) < tostring(b) end)) do
     if not (path == "" and (k == "lines" or k == "interpolation")) then
       collect(value[k], path == "" and tostring(k) or path .. "." .. tostring(k), out)
     end
@@ -49,11 +46,8 @@ Take the secret from the environment and require it, or use compose secrets:
 
 or `POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}` with a generated value.]],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
+    local docs = assay.documents(ctx, "compose", "docker compose file")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local found = {}
       collect(doc.data, "", found)

@@ -64,39 +64,26 @@ Remove the switch and configure credentials instead, for example:
         environment:
           POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}   # and no POSTGRES_HOST_AUTH_METHOD]],
   run = function(ctx)
-    local docs = ctx.target:configs("compose")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "compose" then return end end
-      return ctx:skip { message = "no docker compose file in the folder" }
-    end
-    for _, doc in ipairs(docs) do
-      local services = type(doc.data.services) == "table" and doc.data.services or {}
-      local names = {}
-      for name in pairs(services) do names[#names + 1] = name end
-      table.sort(names)
-      if #names == 0 then ctx:skip { resource = doc.path, message = doc.path .. " defines no service" } end
-      for _, name in ipairs(names) do
-        local svc = type(services[name]) == "table" and services[name] or {}
-        local env = type(svc.environment) == "table" and svc.environment or {}
-        local resource = (#docs > 1 and doc.path .. "#services." or "compose/services.") .. name
-        local found = {}
-        for _, rule in ipairs(VARIABLES) do
-          if disables(rule, env[rule.key]) then found[#found + 1] = rule.key .. ": " .. rule.what end
-        end
-        local command = text_of(svc.command) .. " " .. text_of(svc.entrypoint)
-        for _, flag in ipairs(FLAGS) do
-          if command:find(flag.pattern) then found[#found + 1] = "command: " .. flag.what end
-        end
-        if #found > 0 then
-          ctx:fail {
-            resource = resource,
-            message = name .. " turns security off (" .. table.concat(found, "; ") .. ")",
-            evidence = { file = doc.path, line = doc.data.lines["services." .. name], found = found },
-          }
-        else
-          ctx:pass { resource = resource, message = name .. " turns no known security switch off" }
-        end
+    assay.each_service(ctx, function(s, doc)
+      local name, resource, svc = s.name, s.resource, s.service
+      local env = type(svc.environment) == "table" and svc.environment or {}
+      local found = {}
+      for _, rule in ipairs(VARIABLES) do
+        if disables(rule, env[rule.key]) then found[#found + 1] = rule.key .. ": " .. rule.what end
       end
-    end
+      local command = text_of(svc.command) .. " " .. text_of(svc.entrypoint)
+      for _, flag in ipairs(FLAGS) do
+        if command:find(flag.pattern) then found[#found + 1] = "command: " .. flag.what end
+      end
+      if #found > 0 then
+        ctx:fail {
+          resource = resource,
+          message = name .. " turns security off (" .. table.concat(found, "; ") .. ")",
+          evidence = { file = doc.path, line = doc.data.lines["services." .. name], found = found },
+        }
+      else
+        ctx:pass { resource = resource, message = name .. " turns no known security switch off" }
+      end
+    end)
   end,
 }

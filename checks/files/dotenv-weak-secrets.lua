@@ -24,18 +24,14 @@ Generate a long random value and keep the file out of the repository (mode 0600)
 
 and change the password in the database too (ALTER ROLE … PASSWORD …).]],
   run = function(ctx)
-    local docs = ctx.target:configs("dotenv")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "dotenv" then return end end
-      return ctx:skip { message = "no .env file in the folder" }
-    end
+    local docs = assay.documents(ctx, "dotenv", ".env file")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local variables = doc.data.variables or {}
       local keys = {}
-      for key, value in pairs(variables) do
+      for key, value in assay.sorted_pairs(variables) do
         if type(value) == "table" and value.redacted then keys[#keys + 1] = key end
       end
-      table.sort(keys)
       if #keys == 0 then ctx:skip { resource = doc.path, message = doc.path .. " holds no secret-looking variable" } end
       for _, key in ipairs(keys) do
         local s = variables[key]

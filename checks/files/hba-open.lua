@@ -19,31 +19,14 @@ Restrict the rule to the clients' networks, and prefer hostssl:
     # TYPE   DATABASE  USER  ADDRESS        METHOD
     hostssl  shop      shop  10.0.3.0/24    scram-sha-256]],
   run = function(ctx)
-    local docs = ctx.target:configs("hba")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "hba" then return end end
-      return ctx:skip { message = "no pg_hba.conf in the folder" }
-    end
-    for _, doc in ipairs(docs) do
-      local failed = false
-      for _, r in ipairs(doc.data.rules or {}) do
-        local open = r.address == "all" or (r.address_kind == "cidr" and r.prefix == 0)
-        if r.type ~= "local" and r.method ~= "reject" and open then
-          failed = true
-          ctx:fail {
-            resource = doc.path .. ":" .. r.line,
-            message = "line " .. r.line .. ": " .. r.type .. " " .. tostring(r.address) .. " (" .. r.method .. "): every address may try to log in",
-            evidence = { file = doc.path, line = r.line, type = r.type, address = r.address, prefix = r.prefix, method = r.method },
-          }
-        end
-      end
-      if not failed then
-        ctx:pass {
-          resource = doc.path,
-          message = doc.path .. " names the networks it admits",
-          evidence = { file = doc.path, rules = #(doc.data.rules or {}) },
+    assay.judge_hba_files(ctx, function(r, doc)
+      local open = r.address == "all" or (r.address_kind == "cidr" and r.prefix == 0)
+      if r.type ~= "local" and r.method ~= "reject" and open then
+        return {
+          message = "line " .. r.line .. ": " .. r.type .. " " .. tostring(r.address) .. " (" .. r.method .. "): every address may try to log in",
+          evidence = { file = doc.path, line = r.line, type = r.type, address = r.address, prefix = r.prefix, method = r.method },
         }
       end
-    end
+    end, "names the networks it admits")
   end,
 }

@@ -24,38 +24,21 @@ Replace trust with scram-sha-256 (network) or peer (local), then reload:
 
     SELECT pg_reload_conf();]],
   run = function(ctx)
-    local docs = ctx.target:configs("hba")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "hba" then return end end
-      return ctx:skip { message = "no pg_hba.conf in the folder" }
-    end
-    for _, doc in ipairs(docs) do
-      local failed = false
-      for _, r in ipairs(doc.data.rules or {}) do
-        if r.method == "trust" then
-          failed = true
-          local is_local = r.type == "local"
-          local who = is_local and "every local account" or "anyone from " .. tostring(r.address)
-          local users = table.concat(r.user or {}, ",")
-          ctx:fail {
-            resource = doc.path .. ":" .. r.line,
-            severity = is_local and "medium" or "critical",
-            message = "line " .. r.line .. ": " .. r.type .. " trust: " .. who .. " logs in as "
-              .. (users == "all" and "any user" or users) .. " without a password",
-            evidence = {
-              file = doc.path, line = r.line, type = r.type, address = r.address, method = r.method,
-              database = r.database, user = r.user,
-            },
-          }
-        end
-      end
-      if not failed then
-        ctx:pass {
-          resource = doc.path,
-          message = doc.path .. " has no trust rule",
-          evidence = { file = doc.path, rules = #(doc.data.rules or {}) },
+    assay.judge_hba_files(ctx, function(r, doc)
+      if r.method == "trust" then
+        local is_local = r.type == "local"
+        local who = is_local and "every local account" or "anyone from " .. tostring(r.address)
+        local users = table.concat(r.user or {}, ",")
+        return {
+          severity = is_local and "medium" or "critical",
+          message = "line " .. r.line .. ": " .. r.type .. " trust: " .. who .. " logs in as "
+            .. (users == "all" and "any user" or users) .. " without a password",
+          evidence = {
+            file = doc.path, line = r.line, type = r.type, address = r.address, method = r.method,
+            database = r.database, user = r.user,
+          },
         }
       end
-    end
+    end, "has no trust rule")
   end,
 }

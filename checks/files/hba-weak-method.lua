@@ -25,32 +25,15 @@ Switch to SCRAM: set password_encryption = scram-sha-256, reset each password
 
     host    all       all       10.0.3.0/24      scram-sha-256]],
   run = function(ctx)
-    local docs = ctx.target:configs("hba")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "hba" then return end end
-      return ctx:skip { message = "no pg_hba.conf in the folder" }
-    end
-    for _, doc in ipairs(docs) do
-      local failed = false
-      for _, r in ipairs(doc.data.rules or {}) do
-        local weak = WEAK[r.method]
-        if weak then
-          failed = true
-          ctx:fail {
-            resource = doc.path .. ":" .. r.line,
-            severity = weak[1],
-            message = "line " .. r.line .. ": " .. r.type .. " " .. (r.address and r.address .. " " or "") .. r.method .. ": " .. weak[2],
-            evidence = { file = doc.path, line = r.line, type = r.type, address = r.address, method = r.method },
-          }
-        end
-      end
-      if not failed then
-        ctx:pass {
-          resource = doc.path,
-          message = doc.path .. " uses neither password nor md5",
-          evidence = { file = doc.path, rules = #(doc.data.rules or {}) },
+    assay.judge_hba_files(ctx, function(r, doc)
+      local weak = WEAK[r.method]
+      if weak then
+        return {
+          severity = weak[1],
+          message = "line " .. r.line .. ": " .. r.type .. " " .. (r.address and r.address .. " " or "") .. r.method .. ": " .. weak[2],
+          evidence = { file = doc.path, line = r.line, type = r.type, address = r.address, method = r.method },
         }
       end
-    end
+    end, "uses neither password nor md5")
   end,
 }

@@ -30,20 +30,14 @@ database PgBouncer serves), and use it:
     auth_user = pgbouncer_auth
     auth_query = SELECT usename, passwd FROM pgbouncer.get_auth($1)]],
   run = function(ctx)
-    local docs = ctx.target:configs("pgbouncer")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "pgbouncer" then return end end
-      return ctx:skip { message = "no pgbouncer.ini in the folder" }
-    end
+    local docs = assay.documents(ctx, "pgbouncer", "pgbouncer.ini")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local pgb, databases = doc.data.pgbouncer, doc.data.databases or {}
       -- The queries in use: a database's own auth_query, else the global one (or its default).
       local used, global_used = {}, pgb.auth_user ~= nil
-      local names = {}
-      for name in pairs(databases) do names[#names + 1] = name end
-      table.sort(names)
-      for _, name in ipairs(names) do
-        local db = type(databases[name]) == "table" and databases[name] or {}
+      for name, db in assay.sorted_pairs(databases) do
+        db = type(db) == "table" and db or {}
         if pgb.auth_user ~= nil or db.auth_user ~= nil then
           if db.auth_query then
             used[#used + 1] = { where = "databases." .. name, query = tostring(db.auth_query) }

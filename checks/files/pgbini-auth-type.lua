@@ -30,11 +30,8 @@ Use SCRAM, with SCRAM secrets (or plain passwords) in auth_file:
     auth_type = scram-sha-256
     auth_file = /etc/pgbouncer/userlist.txt]],
   run = function(ctx)
-    local docs = ctx.target:configs("pgbouncer")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "pgbouncer" then return end end
-      return ctx:skip { message = "no pgbouncer.ini in the folder" }
-    end
+    local docs = assay.documents(ctx, "pgbouncer", "pgbouncer.ini")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local written = doc.data.pgbouncer.auth_type
       local value = written and tostring(written):lower() or "md5"

@@ -21,30 +21,6 @@ connection lifetime):
     [pgbouncer]
     client_idle_timeout = 900]],
   run = function(ctx)
-    local docs = ctx.target:configs("pgbouncer")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "pgbouncer" then return end end
-      return ctx:skip { message = "no pgbouncer.ini in the folder" }
-    end
-    for _, doc in ipairs(docs) do
-      local written = doc.data.pgbouncer.client_idle_timeout
-      local value = tonumber(written) or 0
-      local evidence = {
-        file = doc.path,
-        line = doc.data.lines["pgbouncer.client_idle_timeout"],
-        client_idle_timeout = value,
-        default = written == nil,
-      }
-      local resource = doc.path .. "#client_idle_timeout"
-      if value <= 0 then
-        ctx:fail {
-          resource = resource,
-          message = "client_idle_timeout = 0" .. (written == nil and " (not set: the default)" or "") .. ": idle clients hold their slots forever",
-          evidence = evidence,
-        }
-      else
-        ctx:pass { resource = resource, message = "client_idle_timeout = " .. tostring(written), evidence = evidence }
-      end
-    end
+    assay.pgbouncer_ini_not_zero(ctx, "client_idle_timeout", 0, "idle clients hold their slots forever")
   end,
 }

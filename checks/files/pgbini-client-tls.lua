@@ -1,5 +1,4 @@
 -- PgBouncer listening beyond loopback without requiring TLS from clients.
-local LOOPBACK = { ["127.0.0.1"] = true, ["::1"] = true, localhost = true }
 local WEAK = { disable = true, allow = true, prefer = true }
 
 return assay.check {
@@ -26,17 +25,14 @@ Require TLS from clients (or listen on loopback only):
     client_tls_key_file = /etc/pgbouncer/server.key
     client_tls_cert_file = /etc/pgbouncer/server.crt]],
   run = function(ctx)
-    local docs = ctx.target:configs("pgbouncer")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "pgbouncer" then return end end
-      return ctx:skip { message = "no pgbouncer.ini in the folder" }
-    end
+    local docs = assay.documents(ctx, "pgbouncer", "pgbouncer.ini")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local pgb = doc.data.pgbouncer
       local listen = pgb.listen_addr and tostring(pgb.listen_addr) or ""
       local outside = {}
       for addr in listen:gmatch("[^,%s]+") do
-        if not (LOOPBACK[addr:lower()] or addr:match("^127%.")) then outside[#outside + 1] = addr end
+        if not assay.is_loopback(addr:lower()) then outside[#outside + 1] = addr end
       end
       local mode = pgb.client_tls_sslmode and tostring(pgb.client_tls_sslmode):lower() or "disable"
       local resource = doc.path .. "#client_tls_sslmode"

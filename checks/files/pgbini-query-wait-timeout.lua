@@ -19,34 +19,6 @@ Give up on queued clients after a bound the application can handle:
     [pgbouncer]
     query_wait_timeout = 120]],
   run = function(ctx)
-    local docs = ctx.target:configs("pgbouncer")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "pgbouncer" then return end end
-      return ctx:skip { message = "no pgbouncer.ini in the folder" }
-    end
-    for _, doc in ipairs(docs) do
-      local written = doc.data.pgbouncer.query_wait_timeout
-      local value = tonumber(written) or 120
-      local resource = doc.path .. "#query_wait_timeout"
-      local evidence = {
-        file = doc.path,
-        line = doc.data.lines["pgbouncer.query_wait_timeout"],
-        query_wait_timeout = value,
-        default = written == nil,
-      }
-      if value <= 0 then
-        ctx:fail {
-          resource = resource,
-          message = "query_wait_timeout = 0: queued clients wait forever",
-          evidence = evidence,
-        }
-      else
-        ctx:pass {
-          resource = resource,
-          message = "query_wait_timeout = " .. tostring(value) .. (written == nil and " (the default)" or ""),
-          evidence = evidence,
-        }
-      end
-    end
+    assay.pgbouncer_ini_not_zero(ctx, "query_wait_timeout", 120, "queued clients wait forever")
   end,
 }

@@ -15,7 +15,7 @@ local function local_only(databases)
     local host = type(db) == "table" and db.host or nil
     if host ~= nil then
       for h in tostring(host):gmatch("[^,%s]+") do
-        if not (h:sub(1, 1) == "/" or h == "localhost" or h == "::1" or h:match("^127%.")) then return false end
+        if not (h:sub(1, 1) == "/" or assay.is_loopback(h)) then return false end
       end
     end
   end
@@ -45,11 +45,8 @@ Verify the server against its CA and host name:
     server_tls_sslmode = verify-full
     server_tls_ca_file = /etc/pgbouncer/root.crt]],
   run = function(ctx)
-    local docs = ctx.target:configs("pgbouncer")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "pgbouncer" then return end end
-      return ctx:skip { message = "no pgbouncer.ini in the folder" }
-    end
+    local docs = assay.documents(ctx, "pgbouncer", "pgbouncer.ini")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local written = doc.data.pgbouncer.server_tls_sslmode
       local mode = written and tostring(written):lower() or nil

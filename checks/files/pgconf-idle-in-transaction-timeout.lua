@@ -1,25 +1,5 @@
 -- idle_in_transaction_session_timeout = 0: a forgotten transaction holds its locks and snapshot forever.
 
--- One server per folder: postgresql.auto.conf (ALTER SYSTEM) wins over postgresql.conf.
-local function servers(docs)
-  local list, by_folder = {}, {}
-  for _, doc in ipairs(docs) do
-    local folder = doc.path:match("^(.*/)") or ""
-    local server = by_folder[folder]
-    if not server then
-      server = { main = folder .. "postgresql.conf", settings = {} }
-      by_folder[folder] = server
-      list[#list + 1] = server
-    end
-    local auto = doc.path:match("postgresql%.auto%.conf$") ~= nil
-    for name, s in pairs(doc.data.settings or {}) do
-      local current = server.settings[name]
-      if auto or current == nil or not current.auto then server.settings[name] = { s = s, path = doc.path, auto = auto } end
-    end
-  end
-  return list
-end
-
 return assay.check {
   id = "PGCONF-IDLE-IN-TRANSACTION-TIMEOUT",
   title = "PostgreSQL ends sessions idle in a transaction",
@@ -41,12 +21,10 @@ End such sessions after a bound longer than any legitimate pause inside a transa
 
     idle_in_transaction_session_timeout = '10min']],
   run = function(ctx)
-    local docs = ctx.target:configs("postgresql")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "postgresql" then return end end
-      return ctx:skip { message = "no postgresql.conf in the folder" }
-    end
-    for _, server in ipairs(servers(docs)) do
+    local docs = assay.documents(ctx, "postgresql", "postgresql.conf")
+    if not docs then return end
+    -- One server per folder: postgresql.auto.conf (ALTER SYSTEM) wins over postgresql.conf.
+    for _, server in ipairs(assay.postgresql_servers(docs)) do
       local setting = server.settings.idle_in_transaction_session_timeout
       local ms = setting and (setting.s.ms or setting.s.number) or 0
       local file = setting and setting.path or server.main

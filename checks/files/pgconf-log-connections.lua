@@ -1,25 +1,5 @@
 -- Without connection logging, who connected (and who tried) is not on record.
 
--- One server per folder: postgresql.auto.conf (ALTER SYSTEM) wins over postgresql.conf.
-local function servers(docs)
-  local list, by_folder = {}, {}
-  for _, doc in ipairs(docs) do
-    local folder = doc.path:match("^(.*/)") or ""
-    local server = by_folder[folder]
-    if not server then
-      server = { main = folder .. "postgresql.conf", settings = {} }
-      by_folder[folder] = server
-      list[#list + 1] = server
-    end
-    local auto = doc.path:match("postgresql%.auto%.conf$") ~= nil
-    for name, s in pairs(doc.data.settings or {}) do
-      local current = server.settings[name]
-      if auto or current == nil or not current.auto then server.settings[name] = { s = s, path = doc.path, auto = auto } end
-    end
-  end
-  return list
-end
-
 return assay.check {
   id = "PGCONF-LOG-CONNECTIONS",
   title = "PostgreSQL logs connections and disconnections",
@@ -41,12 +21,10 @@ Turn both on (reload is enough):
     log_connections = on
     log_disconnections = on]],
   run = function(ctx)
-    local docs = ctx.target:configs("postgresql")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "postgresql" then return end end
-      return ctx:skip { message = "no postgresql.conf in the folder" }
-    end
-    for _, server in ipairs(servers(docs)) do
+    local docs = assay.documents(ctx, "postgresql", "postgresql.conf")
+    if not docs then return end
+    -- One server per folder: postgresql.auto.conf (ALTER SYSTEM) wins over postgresql.conf.
+    for _, server in ipairs(assay.postgresql_servers(docs)) do
       for _, name in ipairs({ "log_connections", "log_disconnections" }) do
         local setting = server.settings[name]
         local value = setting and tostring(setting.s.value) or nil

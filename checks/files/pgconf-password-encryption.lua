@@ -1,25 +1,5 @@
 -- password_encryption decides how new passwords are stored: md5 hashes are replayable.
 
--- One server per folder: postgresql.auto.conf (ALTER SYSTEM) wins over postgresql.conf.
-local function servers(docs)
-  local list, by_folder = {}, {}
-  for _, doc in ipairs(docs) do
-    local folder = doc.path:match("^(.*/)") or ""
-    local server = by_folder[folder]
-    if not server then
-      server = { main = folder .. "postgresql.conf", settings = {} }
-      by_folder[folder] = server
-      list[#list + 1] = server
-    end
-    local auto = doc.path:match("postgresql%.auto%.conf$") ~= nil
-    for name, s in pairs(doc.data.settings or {}) do
-      local current = server.settings[name]
-      if auto or current == nil or not current.auto then server.settings[name] = { s = s, path = doc.path, auto = auto } end
-    end
-  end
-  return list
-end
-
 return assay.check {
   id = "PGCONF-PASSWORD-ENCRYPTION",
   title = "PostgreSQL stores passwords as SCRAM-SHA-256",
@@ -41,12 +21,10 @@ Store new passwords as SCRAM, then reset existing ones (`\password name` in psql
 
     password_encryption = scram-sha-256]],
   run = function(ctx)
-    local docs = ctx.target:configs("postgresql")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "postgresql" then return end end
-      return ctx:skip { message = "no postgresql.conf in the folder" }
-    end
-    for _, server in ipairs(servers(docs)) do
+    local docs = assay.documents(ctx, "postgresql", "postgresql.conf")
+    if not docs then return end
+    -- One server per folder: postgresql.auto.conf (ALTER SYSTEM) wins over postgresql.conf.
+    for _, server in ipairs(assay.postgresql_servers(docs)) do
       local setting = server.settings.password_encryption
       if setting == nil then
         ctx:skip {

@@ -1,25 +1,5 @@
 -- PostgreSQL listening beyond localhost with SSL off.
 
--- One server per folder: postgresql.auto.conf (ALTER SYSTEM) wins over postgresql.conf.
-local function servers(docs)
-  local list, by_folder = {}, {}
-  for _, doc in ipairs(docs) do
-    local folder = doc.path:match("^(.*/)") or ""
-    local server = by_folder[folder]
-    if not server then
-      server = { main = folder .. "postgresql.conf", settings = {} }
-      by_folder[folder] = server
-      list[#list + 1] = server
-    end
-    local auto = doc.path:match("postgresql%.auto%.conf$") ~= nil
-    for name, s in pairs(doc.data.settings or {}) do
-      local current = server.settings[name]
-      if auto or current == nil or not current.auto then server.settings[name] = { s = s, path = doc.path, auto = auto } end
-    end
-  end
-  return list
-end
-
 local LOCAL = { localhost = true, ["127.0.0.1"] = true, ["::1"] = true }
 
 return assay.check {
@@ -46,12 +26,10 @@ Turn SSL on with a certificate (and require it with hostssl rules in pg_hba.conf
     ssl_key_file = 'server.key'        # mode 0600, owned by postgres
     ssl_min_protocol_version = 'TLSv1.2']],
   run = function(ctx)
-    local docs = ctx.target:configs("postgresql")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "postgresql" then return end end
-      return ctx:skip { message = "no postgresql.conf in the folder" }
-    end
-    for _, server in ipairs(servers(docs)) do
+    local docs = assay.documents(ctx, "postgresql", "postgresql.conf")
+    if not docs then return end
+    -- One server per folder: postgresql.auto.conf (ALTER SYSTEM) wins over postgresql.conf.
+    for _, server in ipairs(assay.postgresql_servers(docs)) do
       local listen = server.settings.listen_addresses
       local ssl = server.settings.ssl
       local addresses = listen and tostring(listen.s.value) or "localhost"

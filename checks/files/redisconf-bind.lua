@@ -4,7 +4,7 @@
 local function scope(address)
   local a = address:gsub("^%-", ""):lower()
   if a == "*" or a == "0.0.0.0" or a == "::" or a == "::*" or a == "::0" then return "all" end
-  if a:match("^127%.") or a == "::1" or a == "localhost" then return "loopback" end
+  if assay.is_loopback(a) then return "loopback" end
   local second = tonumber(a:match("^172%.(%d+)%.") or "")
   if a:match("^10%.") or a:match("^192%.168%.") or (second and second >= 16 and second <= 31)
     or a:match("^169%.254%.") or a:match("^f[cd]%x%x:") or a:match("^fe80:") then
@@ -34,11 +34,8 @@ Bind to loopback, or to the private address of the interface clients use:
     bind 127.0.0.1 -::1
     # or, in a container network: bind 10.0.3.7]],
   run = function(ctx)
-    local docs = ctx.target:configs("redis")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "redis" then return end end
-      return ctx:skip { message = "no redis.conf in the folder" }
-    end
+    local docs = assay.documents(ctx, "redis", "redis.conf")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local written = doc.data.settings.bind
       local addresses, exposed = {}, {}

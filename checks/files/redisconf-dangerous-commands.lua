@@ -73,11 +73,8 @@ Deny them in the default user's ACL (preferred), or disable them:
     rename-command FLUSHALL ""
     rename-command CONFIG ""]],
   run = function(ctx)
-    local docs = ctx.target:configs("redis")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "redis" then return end end
-      return ctx:skip { message = "no redis.conf in the folder" }
-    end
+    local docs = assay.documents(ctx, "redis", "redis.conf")
+    if not docs then return end
     local commands = command_list(ctx:input("commands", { "FLUSHALL", "FLUSHDB", "CONFIG", "DEBUG" }))
     for _, doc in ipairs(docs) do
       local s = doc.data.settings

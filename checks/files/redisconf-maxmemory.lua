@@ -21,11 +21,8 @@ Cap memory below the container's limit and choose the eviction policy:
     maxmemory 512mb
     maxmemory-policy allkeys-lru     # a cache; noeviction for a broker or store]],
   run = function(ctx)
-    local docs = ctx.target:configs("redis")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "redis" then return end end
-      return ctx:skip { message = "no redis.conf in the folder" }
-    end
+    local docs = assay.documents(ctx, "redis", "redis.conf")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local bytes = (doc.data.bytes or {}).maxmemory
       local written = doc.data.settings.maxmemory

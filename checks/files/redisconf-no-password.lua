@@ -4,7 +4,7 @@
 local function beyond_loopback(bind)
   for a in tostring(bind or "*"):gmatch("%S+") do
     local address = a:gsub("^%-", ""):lower()
-    if not (address:match("^127%.") or address == "::1" or address == "localhost") then return true end
+    if not assay.is_loopback(address) then return true end
   end
   return false
 end
@@ -34,11 +34,8 @@ Give the default user a long random password, or turn it off and define ACL user
 
 (or `requirepass LONG-RANDOM-SECRET`, generated with `openssl rand -base64 32`).]],
   run = function(ctx)
-    local docs = ctx.target:configs("redis")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "redis" then return end end
-      return ctx:skip { message = "no redis.conf in the folder" }
-    end
+    local docs = assay.documents(ctx, "redis", "redis.conf")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local s = doc.data.settings
       local default = (doc.data.users or {}).default

@@ -19,11 +19,8 @@ Keep protected mode on (the default) and set a password or ACL users:
 
     protected-mode yes]],
   run = function(ctx)
-    local docs = ctx.target:configs("redis")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "redis" then return end end
-      return ctx:skip { message = "no redis.conf in the folder" }
-    end
+    local docs = assay.documents(ctx, "redis", "redis.conf")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local written = doc.data.settings["protected-mode"]
       local value = written and tostring(written):lower() or "yes"

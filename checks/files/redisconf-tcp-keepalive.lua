@@ -19,11 +19,8 @@ Probe idle connections (the default):
 
     tcp-keepalive 300]],
   run = function(ctx)
-    local docs = ctx.target:configs("redis")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "redis" then return end end
-      return ctx:skip { message = "no redis.conf in the folder" }
-    end
+    local docs = assay.documents(ctx, "redis", "redis.conf")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local written = doc.data.settings["tcp-keepalive"]
       local value = tonumber(written) or 300

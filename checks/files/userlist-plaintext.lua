@@ -23,11 +23,8 @@ Replace the password with its SCRAM secret, as PostgreSQL stores it:
 
 (set password_encryption = scram-sha-256 and reset the password first if it is stored as md5).]],
   run = function(ctx)
-    local docs = ctx.target:configs("userlist")
-    if #docs == 0 then
-      for _, f in ipairs(ctx.target:list()) do if f.kind == "userlist" then return end end
-      return ctx:skip { message = "no userlist.txt in the folder" }
-    end
+    local docs = assay.documents(ctx, "userlist", "userlist.txt")
+    if not docs then return end
     for _, doc in ipairs(docs) do
       local users = doc.data.users or {}
       if #users == 0 then ctx:skip { resource = doc.path, message = doc.path .. " lists no user" } end

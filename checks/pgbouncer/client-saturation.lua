@@ -24,17 +24,13 @@ return assay.check {
       clients = clients + (tonumber(pool.cl_active) or 0) + (tonumber(pool.cl_waiting) or 0)
     end
     local percent = clients * 100 / max
-    local evidence = { clients = clients, max_client_conn = max, percent = string.format("%.1f", percent),
-                       warn_percent = warn, crit_percent = crit }
-    local text = string.format("active and waiting clients: %d of max_client_conn = %d, %.1f %%", clients, max, percent)
-    if percent >= crit then
-      ctx:fail { resource = "setting/max_client_conn", severity = "critical", evidence = evidence,
-                 message = text .. string.format(" (at or above %s %%): new clients are about to be refused", crit) }
-    elseif percent >= warn then
-      ctx:fail { resource = "setting/max_client_conn", evidence = evidence,
-                 message = text .. string.format(" (at or above %s %%)", warn) }
-    else
-      ctx:pass { resource = "setting/max_client_conn", evidence = evidence, message = text }
-    end
+    assay.grade(ctx, percent, {
+      resource = "setting/max_client_conn",
+      evidence = { clients = clients, max_client_conn = max, percent = string.format("%.1f", percent),
+                   warn_percent = warn, crit_percent = crit },
+      message = string.format("active and waiting clients: %d of max_client_conn = %d, %.1f %%", clients, max, percent),
+      warn = warn, warn_note = " (at or above %s %%)",
+      crit = crit, crit_note = " (at or above %s %%): new clients are about to be refused",
+    })
   end,
 }

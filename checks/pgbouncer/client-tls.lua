@@ -14,8 +14,7 @@ return assay.check {
     local listen, mode = cfg.listen_addr or "", cfg.client_tls_sslmode or "disable"
     local beyond = {}
     for address in listen:gmatch("[^,%s]+") do
-      local loopback = address == "localhost" or address:match("^127%.") ~= nil or address == "::1"
-      if not loopback then beyond[#beyond + 1] = address end
+      if not assay.is_loopback(address) then beyond[#beyond + 1] = address end
     end
     local evidence = { listen_addr = listen, client_tls_sslmode = mode }
     local optional = mode == "disable" or mode == "allow" or mode == "prefer"

@@ -18,29 +18,20 @@ return assay.check {
       local reserve = tonumber(ctx.target:config().reserve_pool_timeout) or 0
       high = reserve > 0 and reserve or 5
     end
-    local seen = 0
-    local pools = ctx.target:pools()
-    table.sort(pools, function(a, b) return a.database .. "/" .. a.user < b.database .. "/" .. b.user end)
-    for _, pool in ipairs(pools) do
-      if pool.database ~= "pgbouncer" then
-        seen = seen + 1
-        local wait = (tonumber(pool.maxwait) or 0) + (tonumber(pool.maxwait_us) or 0) / 1e6
-        local resource = "pool/" .. pool.database .. "/" .. pool.user
-        local evidence = { maxwait_seconds = string.format("%.3f", wait), cl_waiting = pool.cl_waiting,
-                           warn_seconds = warn, high_seconds = high }
-        local text = string.format("the oldest waiting client of %s/%s has waited %.3f s", pool.database, pool.user, wait)
-        if wait >= high then
-          ctx:fail { resource = resource, severity = "high", evidence = evidence,
-                     message = text .. string.format(" (at or above %s s)", high) }
-        elseif wait >= warn then
-          ctx:fail { resource = resource, evidence = evidence, message = text .. string.format(" (at or above %s s)", warn) }
-        else
-          ctx:pass { resource = resource, evidence = evidence, message = text }
-        end
-      end
+    local pools = assay.client_pools(ctx.target)
+    if #pools == 0 then
+      return ctx:skip { message = "no client pool exists yet (only the admin console)" }
     end
-    if seen == 0 then
-      ctx:skip { message = "no client pool exists yet (only the admin console)" }
+    for _, pool in ipairs(pools) do
+      local wait = (tonumber(pool.maxwait) or 0) + (tonumber(pool.maxwait_us) or 0) / 1e6
+      assay.grade(ctx, wait, {
+        resource = "pool/" .. pool.database .. "/" .. pool.user,
+        evidence = { maxwait_seconds = string.format("%.3f", wait), cl_waiting = pool.cl_waiting,
+                     warn_seconds = warn, high_seconds = high },
+        message = string.format("the oldest waiting client of %s/%s has waited %.3f s", pool.database, pool.user, wait),
+        warn = warn, warn_note = " (at or above %s s)",
+        crit = high, crit_note = " (at or above %s s)", crit_severity = "high",
+      })
     end
   end,
 }

@@ -25,19 +25,16 @@ return assay.check {
       users[pool.database] = (users[pool.database] or 0) + 1
     end
     local dbs = {}
-    for _, db in ipairs(ctx.target:databases()) do
-      if db.name ~= "pgbouncer" then
-        -- reserve_pool until 1.23, reserve_pool_size from 1.24
-        local reserve = tonumber(db.reserve_pool or db.reserve_pool_size) or 0
-        local pools = (db.force_user ~= nil and db.force_user ~= "") and 1 or math.max(1, users[db.name] or 0)
-        local most = ((tonumber(db.pool_size) or 0) + reserve) * pools
-        local cap = tonumber(db.max_connections) or 0
-        if cap <= 0 then cap = global_cap end
-        if cap > 0 and cap < most then most = cap end
-        dbs[#dbs + 1] = { name = db.name, port = tonumber(db.port), most = most }
-      end
+    for _, db in ipairs(assay.pgbouncer_databases(ctx.target)) do
+      -- reserve_pool until 1.23, reserve_pool_size from 1.24
+      local reserve = tonumber(db.reserve_pool or db.reserve_pool_size) or 0
+      local pools = (db.force_user ~= nil and db.force_user ~= "") and 1 or math.max(1, users[db.name] or 0)
+      local most = ((tonumber(db.pool_size) or 0) + reserve) * pools
+      local cap = tonumber(db.max_connections) or 0
+      if cap <= 0 then cap = global_cap end
+      if cap > 0 and cap < most then most = cap end
+      dbs[#dbs + 1] = { name = db.name, port = tonumber(db.port), most = most }
     end
-    table.sort(dbs, function(a, b) return a.name < b.name end)
 
     for _, pg in ipairs(targets) do
       local settings = pg:settings()

@@ -21,21 +21,17 @@ return assay.check {
         end
       end
     end
-    local rows = ctx.target:databases()
-    table.sort(rows, function(a, b) return a.name < b.name end)
-    for _, db in ipairs(rows) do
-      if db.name ~= "pgbouncer" then
-        local paused, disabled = tonumber(db.paused) == 1, tonumber(db.disabled) == 1
-        local evidence = { paused = db.paused, disabled = db.disabled }
-        if paused or disabled then
-          local what = paused and disabled and "paused and disabled" or paused and "paused" or "disabled"
-          ctx:fail { resource = "database/" .. db.name, evidence = evidence,
-                     message = "database " .. db.name .. " is " .. what ..
-                       (disabled and ": new clients are refused" or ": its clients wait for RESUME") }
-        else
-          ctx:pass { resource = "database/" .. db.name, evidence = evidence,
-                     message = "database " .. db.name .. " is neither paused nor disabled" }
-        end
+    for _, db in ipairs(assay.pgbouncer_databases(ctx.target)) do
+      local paused, disabled = tonumber(db.paused) == 1, tonumber(db.disabled) == 1
+      local evidence = { paused = db.paused, disabled = db.disabled }
+      if paused or disabled then
+        local what = paused and disabled and "paused and disabled" or paused and "paused" or "disabled"
+        ctx:fail { resource = "database/" .. db.name, evidence = evidence,
+                   message = "database " .. db.name .. " is " .. what ..
+                     (disabled and ": new clients are refused" or ": its clients wait for RESUME") }
+      else
+        ctx:pass { resource = "database/" .. db.name, evidence = evidence,
+                   message = "database " .. db.name .. " is neither paused nor disabled" }
       end
     end
   end,

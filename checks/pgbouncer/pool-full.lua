@@ -14,29 +14,24 @@ return assay.check {
   run = function(ctx)
     local sizes = {}
     for _, db in ipairs(ctx.target:databases()) do sizes[db.name] = tonumber(db.pool_size) end
-    local seen = 0
-    local pools = ctx.target:pools()
-    table.sort(pools, function(a, b) return a.database .. "/" .. a.user < b.database .. "/" .. b.user end)
-    for _, pool in ipairs(pools) do
-      if pool.database ~= "pgbouncer" then
-        seen = seen + 1
-        local size = sizes[pool.database]
-        local active, waiting = tonumber(pool.sv_active) or 0, tonumber(pool.cl_waiting) or 0
-        local resource = "pool/" .. pool.database .. "/" .. pool.user
-        local evidence = { pool_size = size, sv_active = active, cl_waiting = waiting }
-        if size ~= nil and active >= size and waiting > 0 then
-          ctx:fail { resource = resource, evidence = evidence,
-                     message = string.format("pool %s/%s is full (%d of pool_size %d server connections active) and %d clients wait",
-                                             pool.database, pool.user, active, size, waiting) }
-        else
-          ctx:pass { resource = resource, evidence = evidence,
-                     message = string.format("pool %s/%s: %d of pool_size %s server connections active, %d clients waiting",
-                                             pool.database, pool.user, active, tostring(size), waiting) }
-        end
-      end
+    local pools = assay.client_pools(ctx.target)
+    if #pools == 0 then
+      return ctx:skip { message = "no client pool exists yet (only the admin console)" }
     end
-    if seen == 0 then
-      ctx:skip { message = "no client pool exists yet (only the admin console)" }
+    for _, pool in ipairs(pools) do
+      local size = sizes[pool.database]
+      local active, waiting = tonumber(pool.sv_active) or 0, tonumber(pool.cl_waiting) or 0
+      local resource = "pool/" .. pool.database .. "/" .. pool.user
+      local evidence = { pool_size = size, sv_active = active, cl_waiting = waiting }
+      if size ~= nil and active >= size and waiting > 0 then
+        ctx:fail { resource = resource, evidence = evidence,
+                   message = string.format("pool %s/%s is full (%d of pool_size %d server connections active) and %d clients wait",
+                                           pool.database, pool.user, active, size, waiting) }
+      else
+        ctx:pass { resource = resource, evidence = evidence,
+                   message = string.format("pool %s/%s: %d of pool_size %s server connections active, %d clients waiting",
+                                           pool.database, pool.user, active, tostring(size), waiting) }
+      end
     end
   end,
 }

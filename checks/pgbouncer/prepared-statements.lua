@@ -32,13 +32,9 @@ return assay.check {
                      ((mode == "transaction" or mode == "statement") and " with max_prepared_statements = " .. max or "") }
       end
     end
-    local dbs = ctx.target:databases()
-    table.sort(dbs, function(a, b) return a.name < b.name end)
-    for _, db in ipairs(dbs) do
-      if db.name ~= "pgbouncer" then
-        local mode = (db.pool_mode ~= nil and db.pool_mode ~= "") and db.pool_mode or global
-        report("database/" .. db.name, "database " .. db.name, mode)
-      end
+    for _, db in ipairs(assay.pgbouncer_databases(ctx.target)) do
+      local mode = (db.pool_mode ~= nil and db.pool_mode ~= "") and db.pool_mode or global
+      report("database/" .. db.name, "database " .. db.name, mode)
     end
     -- A user's pool_mode overrides the database's (SHOW USERS).
     local users = ctx.target:show("USERS")

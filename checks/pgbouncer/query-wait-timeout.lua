@@ -10,15 +10,6 @@ return assay.check {
   references = { "https://www.pgbouncer.org/config.html#query_wait_timeout" },
   remediation = "Set in pgbouncer.ini and reload:\n\n    query_wait_timeout = 120",
   run = function(ctx)
-    local value = tonumber(ctx.target:config().query_wait_timeout)
-    if value == nil then
-      ctx:error { message = "SHOW CONFIG has no query_wait_timeout" }
-    elseif value == 0 then
-      ctx:fail { resource = "setting/query_wait_timeout", evidence = { query_wait_timeout = value },
-                 message = "query_wait_timeout = 0: a client waiting for a server connection waits forever" }
-    else
-      ctx:pass { resource = "setting/query_wait_timeout", evidence = { query_wait_timeout = value },
-                 message = "query_wait_timeout = " .. value .. " s" }
-    end
+    assay.pgbouncer_not_zero(ctx, "query_wait_timeout", "a client waiting for a server connection waits forever")
   end,
 }

@@ -11,15 +11,7 @@ return assay.check {
   references = { "https://www.pgbouncer.org/config.html#server_lifetime" },
   remediation = "Set in pgbouncer.ini and reload:\n\n    server_lifetime = 3600",
   run = function(ctx)
-    local value = tonumber(ctx.target:config().server_lifetime)
-    if value == nil then
-      ctx:error { message = "SHOW CONFIG has no server_lifetime" }
-    elseif value == 0 then
-      ctx:fail { resource = "setting/server_lifetime", evidence = { server_lifetime = value },
-                 message = "server_lifetime = 0: each server connection is used once and closed, so every client pays for a new PostgreSQL backend" }
-    else
-      ctx:pass { resource = "setting/server_lifetime", evidence = { server_lifetime = value },
-                 message = "server_lifetime = " .. value .. " s" }
-    end
+    assay.pgbouncer_not_zero(ctx, "server_lifetime",
+      "each server connection is used once and closed, so every client pays for a new PostgreSQL backend")
   end,
 }

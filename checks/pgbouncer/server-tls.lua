@@ -12,10 +12,9 @@ return assay.check {
   run = function(ctx)
     local mode = ctx.target:config().server_tls_sslmode or "disable"
     local remote = {}
-    for _, db in ipairs(ctx.target:databases()) do
+    for _, db in ipairs(assay.pgbouncer_databases(ctx.target)) do
       local host = db.host or ""
-      local loopback = host == "" or host:sub(1, 1) == "/" or host == "localhost" or host:match("^127%.") ~= nil or host == "::1"
-      if db.name ~= "pgbouncer" and not loopback then remote[#remote + 1] = db.name .. " (" .. host .. ")" end
+      if not (host == "" or host:sub(1, 1) == "/" or assay.is_loopback(host)) then remote[#remote + 1] = db.name .. " (" .. host .. ")" end
     end
     table.sort(remote)
     local evidence = { server_tls_sslmode = mode, remote_databases = remote }

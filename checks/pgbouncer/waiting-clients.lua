@@ -12,28 +12,23 @@ return assay.check {
   inputs = { min_waiting = 1 },
   run = function(ctx)
     local min = ctx:input("min_waiting", 1)
-    local seen = 0
-    local pools = ctx.target:pools()
-    table.sort(pools, function(a, b) return a.database .. "/" .. a.user < b.database .. "/" .. b.user end)
-    for _, pool in ipairs(pools) do
-      if pool.database ~= "pgbouncer" then
-        seen = seen + 1
-        local waiting = tonumber(pool.cl_waiting) or 0
-        local resource = "pool/" .. pool.database .. "/" .. pool.user
-        local evidence = { cl_waiting = waiting, cl_active = pool.cl_active, sv_active = pool.sv_active,
-                           sv_idle = pool.sv_idle, min_waiting = min }
-        if waiting >= min then
-          ctx:fail { resource = resource, evidence = evidence,
-                     message = string.format("%d clients of %s/%s wait for a server connection (%s active)",
-                                             waiting, pool.database, pool.user, pool.cl_active) }
-        else
-          ctx:pass { resource = resource, evidence = evidence,
-                     message = string.format("no client of %s/%s waits", pool.database, pool.user) }
-        end
-      end
+    local pools = assay.client_pools(ctx.target)
+    if #pools == 0 then
+      return ctx:skip { message = "no client pool exists yet (only the admin console)" }
     end
-    if seen == 0 then
-      ctx:skip { message = "no client pool exists yet (only the admin console)" }
+    for _, pool in ipairs(pools) do
+      local waiting = tonumber(pool.cl_waiting) or 0
+      local resource = "pool/" .. pool.database .. "/" .. pool.user
+      local evidence = { cl_waiting = waiting, cl_active = pool.cl_active, sv_active = pool.sv_active,
+                         sv_idle = pool.sv_idle, min_waiting = min }
+      if waiting >= min then
+        ctx:fail { resource = resource, evidence = evidence,
+                   message = string.format("%d clients of %s/%s wait for a server connection (%s active)",
+                                           waiting, pool.database, pool.user, pool.cl_active) }
+      else
+        ctx:pass { resource = resource, evidence = evidence,
+                   message = string.format("no client of %s/%s waits", pool.database, pool.user) }
+      end
     end
   end,
 }

@@ -14,12 +14,7 @@ return assay.check {
   inputs = { max_seconds = 60 },
   run = function(ctx)
     local max = ctx:input("max_seconds", 60)
-    local visible = ctx.target:query("SELECT pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE') AS visible")[1].visible
-    if not visible then
-      ctx:error { message = "this login cannot see other roles' sessions (it is not a member of pg_read_all_stats), so lock waits were not checked",
-                  remediation = "GRANT pg_monitor TO the audit role." }
-      return
-    end
+    if not assay.pg_sees_all_sessions(ctx, "lock waits") then return end
     -- pg_locks.waitstart exists from PostgreSQL 14; before, the statement's start is the best bound.
     local since = ctx.target:version().server_version_num >= 140000
       and "coalesce(l.waitstart, a.query_start)" or "a.query_start"

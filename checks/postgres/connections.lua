@@ -27,20 +27,16 @@ return assay.check {
       "SELECT count(*) AS used FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend'")
     local used = rows[1].used
     local percent = usable > 0 and used * 100 / usable or 100
-    local evidence = {
-      client_backends = used, max_connections = max, reserved_connections = reserved, usable = usable,
-      percent = string.format("%.1f", percent), warn_percent = warn, crit_percent = crit,
-    }
-    local text = string.format("client connections use %d of the %d usable slots, %.1f %% (max_connections %d less %d reserved)",
-                               used, usable, percent, max, reserved)
-    if percent >= crit then
-      ctx:fail { resource = "setting/max_connections", severity = "critical", evidence = evidence,
-                 message = text .. string.format(": at or above %s %%, new connections are about to be refused", crit) }
-    elseif percent >= warn then
-      ctx:fail { resource = "setting/max_connections", evidence = evidence,
-                 message = text .. string.format(": at or above %s %%", warn) }
-    else
-      ctx:pass { resource = "setting/max_connections", evidence = evidence, message = text }
-    end
+    assay.grade(ctx, percent, {
+      resource = "setting/max_connections",
+      evidence = {
+        client_backends = used, max_connections = max, reserved_connections = reserved, usable = usable,
+        percent = string.format("%.1f", percent), warn_percent = warn, crit_percent = crit,
+      },
+      message = string.format("client connections use %d of the %d usable slots, %.1f %% (max_connections %d less %d reserved)",
+                              used, usable, percent, max, reserved),
+      warn = warn, warn_note = ": at or above %s %%",
+      crit = crit, crit_note = ": at or above %s %%, new connections are about to be refused",
+    })
   end,
 }

@@ -12,13 +12,6 @@ return assay.check {
   remediation = "Replace `trust` with `scram-sha-256` (or `peer` for local connections of the service account) in pg_hba.conf, then reload.",
   description = "A `trust` rule on a host line is critical; on a local (unix socket) line, medium.",
   run = function(ctx)
-    local rows, err = ctx.target:query(
-      "SELECT line_number, type, database, user_name, address, netmask, auth_method, error FROM pg_catalog.pg_hba_file_rules ORDER BY line_number")
-    if rows == nil then
-      ctx:error { message = "pg_hba_file_rules is not readable by this login, so pg_hba.conf was not checked: " .. err,
-                  remediation = "As a superuser, let the audit role read the rules:\n\n    GRANT SELECT ON pg_catalog.pg_hba_file_rules TO assay;\n    GRANT EXECUTE ON FUNCTION pg_catalog.pg_hba_file_rules() TO assay;" }
-      return
-    end
     local function rule(r)
       local parts = { r.type, ((r.database or ""):gsub("[{}]", "")), ((r.user_name or ""):gsub("[{}]", "")) }
       if r.address then parts[#parts + 1] = r.address end
@@ -26,24 +19,16 @@ return assay.check {
       parts[#parts + 1] = r.auth_method
       return table.concat(parts, " ")
     end
-    local found = 0
-    for _, r in ipairs(rows) do
+    assay.judge_hba_rules(ctx, function(r)
       if r.auth_method == "trust" then
-        found = found + 1
         local is_local = r.type == "local"
-        ctx:fail {
-          resource = "hba/line/" .. r.line_number,
+        return {
           severity = is_local and "medium" or "critical",
           message = is_local
             and string.format("line %d `%s`: any local user may connect as these roles without a password", r.line_number, rule(r))
             or string.format("line %d `%s`: anyone who reaches the port may connect as these roles without a password", r.line_number, rule(r)),
-          evidence = { line = r.line_number, type = r.type, database = r.database, user_name = r.user_name,
-                       address = r.address, netmask = r.netmask, auth_method = r.auth_method },
         }
       end
-    end
-    if found == 0 then
-      ctx:pass { message = string.format("no trust rule among the %d rules of pg_hba.conf", #rows), evidence = { rules = #rows } }
-    end
+    end, "no trust rule among the %d rules of pg_hba.conf")
   end,
 }

@@ -14,12 +14,7 @@ return assay.check {
   inputs = { max_seconds = 3600 },
   run = function(ctx)
     local max = ctx:input("max_seconds", 3600)
-    local visible = ctx.target:query("SELECT pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE') AS visible")[1].visible
-    if not visible then
-      ctx:error { message = "this login cannot see other roles' sessions (it is not a member of pg_read_all_stats), so idle transactions were not checked",
-                  remediation = "GRANT pg_monitor TO the audit role." }
-      return
-    end
+    if not assay.pg_sees_all_sessions(ctx, "idle transactions") then return end
     local rows = ctx.target:query([[
       SELECT pid, usename, datname, application_name, state,
              floor(extract(epoch FROM now() - xact_start))::bigint AS xact_seconds,

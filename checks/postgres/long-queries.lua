@@ -13,12 +13,7 @@ return assay.check {
   inputs = { max_seconds = 300 },
   run = function(ctx)
     local max = ctx:input("max_seconds", 300)
-    local visible = ctx.target:query("SELECT pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE') AS visible")[1].visible
-    if not visible then
-      ctx:error { message = "this login cannot see other roles' sessions (it is not a member of pg_read_all_stats), so running statements were not checked",
-                  remediation = "GRANT pg_monitor TO the audit role." }
-      return
-    end
+    if not assay.pg_sees_all_sessions(ctx, "running statements") then return end
     local rows = ctx.target:query([[
       SELECT pid, usename, datname, application_name, wait_event_type, wait_event,
              upper(split_part(ltrim(query), ' ', 1)) AS command,

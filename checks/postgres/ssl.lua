@@ -17,8 +17,7 @@ return assay.check {
     end
     local beyond = {}
     for address in listen.setting:gmatch("[^,%s]+") do
-      local loopback = address == "localhost" or address:match("^127%.") ~= nil or address == "::1"
-      if not loopback then beyond[#beyond + 1] = address end
+      if not assay.is_loopback(address) then beyond[#beyond + 1] = address end
     end
     local evidence = { ssl = ssl.setting, listen_addresses = listen.setting }
     if ssl.setting == "on" then

@@ -17,18 +17,14 @@ return assay.check {
     local rows = ctx.target:query(
       "SELECT datname, age(datfrozenxid)::bigint AS age FROM pg_catalog.pg_database ORDER BY datname")
     for _, r in ipairs(rows) do
-      local evidence = { database = r.datname, age = r.age, warn_age = warn, crit_age = crit,
-                         percent_of_limit = string.format("%.1f", r.age * 100 / 2147483648) }
-      local text = string.format("database %s: age(datfrozenxid) = %d", r.datname, r.age)
-      if r.age >= crit then
-        ctx:fail { resource = "db/" .. r.datname, severity = "critical", evidence = evidence,
-                   message = text .. string.format(" (at or above %d): writes stop at 2^31", crit) }
-      elseif r.age >= warn then
-        ctx:fail { resource = "db/" .. r.datname, evidence = evidence,
-                   message = text .. string.format(" (at or above %d): vacuum is not freezing fast enough", warn) }
-      else
-        ctx:pass { resource = "db/" .. r.datname, evidence = evidence, message = text }
-      end
+      assay.grade(ctx, r.age, {
+        resource = "db/" .. r.datname,
+        evidence = { database = r.datname, age = r.age, warn_age = warn, crit_age = crit,
+                     percent_of_limit = string.format("%.1f", r.age * 100 / 2147483648) },
+        message = string.format("database %s: age(datfrozenxid) = %d", r.datname, r.age),
+        warn = warn, warn_note = " (at or above %d): vacuum is not freezing fast enough",
+        crit = crit, crit_note = " (at or above %d): writes stop at 2^31",
+      })
     end
   end,
 }

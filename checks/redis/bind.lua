@@ -3,7 +3,7 @@
 -- internet.
 
 local function private(addr)
-  if addr:match("^127%.") or addr == "::1" or addr == "localhost" then return true end
+  if assay.is_loopback(addr) then return true end
   if addr:match("^10%.") or addr:match("^192%.168%.") or addr:match("^169%.254%.") then return true end
   local b = tonumber(addr:match("^172%.(%d+)%."))
   if b and b >= 16 and b <= 31 then return true end

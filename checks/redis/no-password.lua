@@ -8,7 +8,7 @@ local function beyond_loopback(bind, port)
   if bind == nil or bind:match("^%s*$") then return true end
   for word in bind:gmatch("%S+") do
     local addr = word:gsub("^%-", "")
-    if not (addr:match("^127%.") or addr == "::1" or addr == "localhost") then return true end
+    if not assay.is_loopback(addr) then return true end
   end
   return false
 end

@@ -6,7 +6,7 @@ local function loopback_only(bind, port)
   if bind == nil or bind:match("^%s*$") then return false end
   for word in bind:gmatch("%S+") do
     local addr = word:gsub("^%-", "")
-    if not (addr:match("^127%.") or addr == "::1" or addr == "localhost") then return false end
+    if not assay.is_loopback(addr) then return false end
   end
   return true
 end

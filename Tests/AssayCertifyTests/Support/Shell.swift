@@ -1,3 +1,4 @@
+import AssayTestSupport
 import Foundation
 
 /// A temporary folder, removed by ``remove()``.
@@ -33,17 +34,8 @@ struct ShellResult {
 
 /// Runs `script` with `bash -e -o pipefail` in `folder`.
 func shell(_ script: String, in folder: String) throws -> ShellResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-e", "-o", "pipefail", "-c", script]
-    process.currentDirectoryURL = URL(fileURLWithPath: folder)
-    let pipe = Pipe()  // one pipe for both streams: reading one while the other fills cannot block
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ShellResult(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self))
+    let result = try Program.run("/bin/bash", ["-e", "-o", "pipefail", "-c", script], directory: folder, errorsToOutput: true)
+    return ShellResult(status: result.status, output: result.stdout)
 }
 
 /// The repository's root, found from this file's path.
