@@ -87,7 +87,7 @@ public enum Certifier {
         -> JSONValue
     {
         [
-            "tool": ["name": .string(report.tool.name), "version": .string(report.tool.version)],
+            "tool": report.tool.json,
             "started_at": .string(report.startedAt),
             "finished_at": .string(report.finishedAt),
             "issued_at": .string(issuedAt),

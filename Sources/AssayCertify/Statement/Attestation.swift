@@ -96,7 +96,9 @@ public struct Attestation: Hashable, Sendable {
         }
         self.predicate = predicate
         tool = try field("tool") { json in
-            json["name"]?.stringValue.map { Report.Tool(name: $0, version: json["version"]?.stringValue ?? "") }
+            json["name"]?.stringValue.map {
+                Report.Tool(name: $0, version: json["version"]?.stringValue ?? "", preludeSHA256: json["prelude_sha256"]?.stringValue)
+            }
         }
         targets = try field("targets") { json in
             json.arrayValue?.compactMap { item in

@@ -5,7 +5,7 @@ extension Report {
     public var json: JSONValue {
         .object([
             "schema_version": .int(Int64(Report.schemaVersion)),
-            "tool": ["name": .string(tool.name), "version": .string(tool.version)],
+            "tool": tool.json,
             "started_at": .string(startedAt),
             "finished_at": .string(finishedAt),
             "targets": .array(targets.map { target in

@@ -7,9 +7,20 @@ public struct Report: Hashable, Sendable {
     public struct Tool: Hashable, Sendable {
         public var name: String
         public var version: String
-        public init(name: String, version: String) {
+        /// Hex SHA-256 of the Lua prelude every check ran with (the `ctx` API and the `assay.*`
+        /// helpers), so that a certification pins the check code that is not in the check files.
+        public var preludeSHA256: String?
+
+        public init(name: String, version: String, preludeSHA256: String? = nil) {
             self.name = name
             self.version = version
+            self.preludeSHA256 = preludeSHA256
+        }
+
+        public var json: JSONValue {
+            var object: [String: JSONValue] = ["name": .string(name), "version": .string(version)]
+            if let preludeSHA256 { object["prelude_sha256"] = .string(preludeSHA256) }
+            return .object(object)
         }
     }
 

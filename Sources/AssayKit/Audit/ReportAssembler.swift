@@ -24,7 +24,7 @@ enum ReportAssembler {
                 path: check.script.path, sha256: Digest.sha256Hex(check.script.source))
         }
         return Report(
-            tool: Report.Tool(name: "assay", version: AssayVersion.current), startedAt: RFC3339.string(unixSeconds: startedAt),
+            tool: Report.Tool(name: "assay", version: AssayVersion.current, preludeSHA256: Digest.sha256Hex(CheckRuntime.preludeSource)), startedAt: RFC3339.string(unixSeconds: startedAt),
             finishedAt: RFC3339.string(unixSeconds: finishedAt), targets: targets.sorted { $0.name < $1.name }, checks: records,
             findings: findings, scores: scores, decision: decision, waivers: outcomes, policy: configuration.policy)
     }

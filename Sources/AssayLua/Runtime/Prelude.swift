@@ -5,6 +5,12 @@
 /// (`assay.sorted_keys`, `assay.documents`, `assay.each_container`, …: checks cannot `require`
 /// anything), and returns the entry point the host calls: `entry(run, spec)`. Every method ends in
 /// one host function, as `redis.call` does in Redis.
+/// The host's Lua code that every check runs with: the `ctx` API and the `assay.*` helpers.
+public enum CheckRuntime {
+    /// The prelude's source bytes (reports carry their digest).
+    public static var preludeSource: [UInt8] { Array(Prelude.source.utf8) }
+}
+
 enum Prelude {
     static let chunkName = "=assay"
 
