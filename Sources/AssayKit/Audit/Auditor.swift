@@ -22,9 +22,10 @@ public struct Auditor: Sendable {
     /// The id under which a check file that does not load is reported.
     public static let loadErrorCheckID = "ASSAY-CHECK-LOAD"
 
-    /// Every check script of the configuration: built-in ones first, then custom folders.
-    public func scripts() throws(ConfigurationError) -> [CheckScript] {
-        var scripts = configuration.builtinChecks ? try CheckCatalog.builtinScripts() : []
+    /// Every check script of the configuration: built-in ones first (only those for the kinds
+    /// given, when given), then custom folders.
+    public func scripts(kinds: Set<TargetKind>? = nil) throws(ConfigurationError) -> [CheckScript] {
+        var scripts = configuration.builtinChecks ? try CheckCatalog.builtinScripts(kinds: kinds) : []
         for path in configuration.checkPaths { scripts += try CheckCatalog.scripts(at: path) }
         return scripts
     }
@@ -32,7 +33,8 @@ public struct Auditor: Sendable {
     /// Runs the audit against live targets, or against a recorded transcript.
     public func run(replaying transcript: Transcript? = nil) throws(ConfigurationError) -> AuditResult {
         let startedAt = Self.unixNow()
-        let (checks, problems) = CheckLoader.loadAll(try scripts(), limits: configuration.limits)
+        let kinds = Set(transcript?.targets.map(\.kind) ?? configuration.targets.map(\.kind))
+        let (checks, problems) = CheckLoader.loadAll(try scripts(kinds: kinds), limits: configuration.limits)
         let active = checks.filter { configuration.selects($0.descriptor) }
         let sessions = try openSessions(replaying: transcript)
         defer { sessions.forEach { $0.close() } }

@@ -13,9 +13,16 @@ public enum CheckCatalog {
             .appendingPathComponent("checks").path
     }
 
-    /// The built-in scripts, named `builtin/<kind>/<file>.lua` in reports.
-    public static func builtinScripts() throws(ConfigurationError) -> [CheckScript] {
-        try scripts(at: builtinDirectory, displayPrefix: "builtin")
+    /// The built-in scripts, named `builtin/<kind>/<file>.lua` in reports. A built-in check lives
+    /// in the folder of the first kind it needs (a test holds the library to that), so `kinds`
+    /// limits loading to the checks that can run on the targets at hand.
+    public static func builtinScripts(kinds: Set<TargetKind>? = nil) throws(ConfigurationError) -> [CheckScript] {
+        let all = try scripts(at: builtinDirectory, displayPrefix: "builtin")
+        guard let kinds else { return all }
+        return all.filter { script in
+            let folder = script.path.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+            return TargetKind(rawValue: folder).map(kinds.contains) ?? true
+        }
     }
 
     /// Every `.lua` file under `path` (or `path` itself), sorted. Paths are shown as given, or

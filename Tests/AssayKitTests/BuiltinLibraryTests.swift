@@ -1,0 +1,26 @@
+import AssayCore
+import AssayKit
+import AssayLua
+import Testing
+
+@Suite("The built-in check library")
+struct BuiltinLibraryTests {
+    @Test func everyCheckLoadsAndLivesInTheFolderOfItsFirstKind() throws {
+        let scripts = try CheckCatalog.builtinScripts()
+        let (checks, problems) = CheckLoader.loadAll(scripts)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(checks.count == scripts.count)
+        #expect(checks.count >= 100)
+        for check in checks {
+            let folder = check.script.path.split(separator: "/").dropFirst().first.map(String.init)
+            #expect(folder == check.descriptor.needs.first?.rawValue, "\(check.script.path) needs \(check.descriptor.needs)")
+        }
+    }
+
+    @Test func onlyTheKindsAtHandAreLoaded() throws {
+        let files = try CheckCatalog.builtinScripts(kinds: [.files])
+        #expect(!files.isEmpty)
+        #expect(files.allSatisfy { $0.path.hasPrefix("builtin/files/") })
+        #expect(try CheckCatalog.builtinScripts(kinds: []).isEmpty)
+    }
+}
