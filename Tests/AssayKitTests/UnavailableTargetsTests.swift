@@ -54,6 +54,10 @@ struct UnavailableTargetsTests {
             ["timed out", "deadline", "timeout"].contains { message.contains($0) }
         }
         #expect(mentionsTime, "\(silentMessages)")
+        // Whichever check asked first, every check of an unavailable target reads the same.
+        for target in ["refused", "silent"] {
+            #expect(Set(findings.filter { $0.target == target }.map(\.message)).count == 1, "\(target)")
+        }
         // The hung target was asked once: after the first timeout it is not asked again.
         #expect(result.roundTrips["silent"] == 1)
         #expect(result.roundTrips["refused"] == 1)

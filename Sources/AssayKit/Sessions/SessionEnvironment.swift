@@ -27,7 +27,7 @@ struct SessionEnvironment: CheckEnvironment {
             case "denied": grade = .denied
             default: grade = .unavailable
             }
-            return .failure(HostCallFailure(grade: grade, message: failure.message))
+            return .failure(HostCallFailure(grade: grade, message: "\(target): \(failure.message)"))
         }
     }
 

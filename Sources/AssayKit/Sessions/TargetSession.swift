@@ -26,15 +26,15 @@ final class TargetSession: @unchecked Sendable {  // all mutable state is guarde
         defer { lock.unlock() }
         let key = Transcript.key(operation: operation, arguments: arguments)
         if let known = memo[key] { return known.outcome }
-        if let stickyFailure {
-            return .failure(ConnectorFailure(kind: stickyFailure.kind, message: "\(info.name) was not asked again: \(stickyFailure.message)"))
-        }
+        // Every later call gets the same failure, whichever check happened to ask first: the
+        // findings of an unavailable target read the same from run to run.
+        if let stickyFailure { return .failure(stickyFailure) }
         let started = Deadline.now()
         let outcome: Result<JSONValue, ConnectorFailure>
         do throws(ConnectorError) {
             outcome = .success(try connector.call(operation, arguments, deadline: .after(callTimeout)))
         } catch {
-            let failure = ConnectorFailure(kind: error.kind.rawValue, message: "\(info.name): \(error.message)")
+            let failure = ConnectorFailure(kind: error.kind.rawValue, message: error.message)
             if error.isSticky { stickyFailure = failure }
             outcome = .failure(failure)
         }

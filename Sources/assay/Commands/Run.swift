@@ -94,16 +94,18 @@ struct Run: ParsableCommand {
         }
 
         let result = try Auditor(configuration: configuration, logger: logger).run(replaying: transcript)
-        if let record {
+        var written: AuditOutput.Written?
+        if let out {
+            written = try AuditOutput.write(result, to: out, includeTranscript: record != nil, signing: signing)
+        }
+        // --record into --out names the transcript AuditOutput already wrote: write it once.
+        let absolute = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
+        if let record, !(written?.paths.map(absolute).contains(absolute(record)) ?? false) {
             let folder = URL(fileURLWithPath: record).deletingLastPathComponent().path
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: record, contents: Data(result.transcript.bytes)) else {
                 throw ConfigurationError("cannot write the transcript \(record)")
             }
-        }
-        var written: AuditOutput.Written?
-        if let out {
-            written = try AuditOutput.write(result, to: out, includeTranscript: record != nil, signing: signing)
         }
         let elapsed = Date().timeIntervalSince(started)
         if quiet {
