@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "AssayCertify",
             dependencies: [
-                "AssayCore",
+                "AssayCore", "AssayReport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

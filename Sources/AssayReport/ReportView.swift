@@ -34,23 +34,13 @@ struct ReportView {
     /// Severity first (critical → info), then status (fail, error, waived, pass, skip), then text.
     static func severityOrder(_ a: Finding, _ b: Finding) -> Bool {
         if a.severity != b.severity { return a.severity > b.severity }
-        if statusRank(a.status) != statusRank(b.status) { return statusRank(a.status) < statusRank(b.status) }
+        if a.status.reportRank != b.status.reportRank { return a.status.reportRank < b.status.reportRank }
         let ka = [a.checkID, a.target, a.resource, a.message, a.title, a.category, a.remediation]
         let kb = [b.checkID, b.target, b.resource, b.message, b.title, b.category, b.remediation]
         if ka != kb { return ka.lexicographicallyPrecedes(kb) }
         let ea = [JSONWriter().string(a.evidence), a.waiver.map(waiverText) ?? ""]
         let eb = [JSONWriter().string(b.evidence), b.waiver.map(waiverText) ?? ""]
         return ea.lexicographicallyPrecedes(eb)
-    }
-
-    static func statusRank(_ status: Status) -> Int {
-        switch status {
-        case .fail: 0
-        case .error: 1
-        case .waived: 2
-        case .pass: 3
-        case .skip: 4
-        }
     }
 
     private static func waiverKey(_ w: WaiverOutcome) -> [String] {

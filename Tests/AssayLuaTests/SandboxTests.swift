@@ -1,5 +1,6 @@
 import AssayCore
 import AssayLua
+import Foundation
 import Testing
 
 @Suite("The Lua sandbox")
@@ -181,5 +182,41 @@ struct SandboxTests {
             ctx:fail { message = tostring(v) .. ": " .. err }
             """, environment: env)
         #expect(findings.first?.message == "nil: CONFIG is disabled")
+    }
+}
+
+@Suite("Connector-call arguments")
+struct ArgumentTests {
+    @Test func packedParametersKeepTheirHoles() {
+        let seen = ArgumentLog()
+        var env = TestEnvironment()
+        env.answer = { _, operation, arguments in
+            seen.record(operation, arguments)
+            return .success(.array([]), problems: [])
+        }
+        _ = run("""
+            ctx.target:query("SELECT $1, $2, $3", nil, 2, nil)
+            ctx.target:query("SELECT 1")
+            ctx:pass()
+            """, environment: env)
+        #expect(seen.calls == [
+            "query " + JSONWriter().string(["SELECT $1, $2, $3", [nil, 2, nil]]),
+            "query " + JSONWriter().string(["SELECT 1", []]),
+        ])
+    }
+}
+
+final class ArgumentLog: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var log: [String] = []
+    func record(_ operation: String, _ arguments: [JSONValue]) {
+        lock.lock()
+        log.append(operation + " " + JSONWriter().string(.array(arguments)))
+        lock.unlock()
+    }
+    var calls: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return log
     }
 }

@@ -1,4 +1,5 @@
 import AssayCore
+import AssayReport
 
 /// The Markdown body of a certification: a header (verdict, targets, dates, key, predicate type,
 /// previous certification), the changes since the previous certification, then the report.
@@ -22,16 +23,16 @@ struct CertificationBody {
         lines.append("|---|---|")
         lines.append("| Verdict | **\(report.verdict.rawValue)** |")
         let targets = report.targets.map {
-            "`\(Markdown.code($0.name))` (\($0.kind.rawValue), `\(Markdown.code($0.address))`)"
+            "\(MarkdownText.code($0.name, inTable: true)) (\($0.kind.rawValue), \(MarkdownText.code($0.address, inTable: true)))"
         }
         lines.append("| Targets | \(targets.isEmpty ? "none" : targets.joined(separator: "<br>")) |")
-        lines.append("| Issued | \(Markdown.cell(issuedAt)) |")
-        lines.append("| Valid until | \(Markdown.cell(validUntil)) |")
+        lines.append("| Issued | \(MarkdownText.escape(issuedAt)) |")
+        lines.append("| Valid until | \(MarkdownText.escape(validUntil)) |")
         lines.append("| Signing key | `\(keyID)` |")
         lines.append("| Predicate type | `\(Attestation.predicateType)` |")
         if let previous {
             lines.append(
-                "| Previous certification | `sha256:\(previous.sha256)` (issued \(Markdown.cell(previous.issuedAt)), "
+                "| Previous certification | `sha256:\(previous.sha256)` (issued \(MarkdownText.escape(previous.issuedAt)), "
                     + "\(previous.verdict.rawValue)) |")
         } else {
             lines.append("| Previous certification | none |")
@@ -40,7 +41,7 @@ struct CertificationBody {
             lines.append("")
             lines.append("Why not a better verdict:")
             lines.append("")
-            lines += report.decision.reasons.map { "- " + Markdown.inline($0) }
+            lines += report.decision.reasons.map { "- " + MarkdownText.escape($0) }
         }
         lines.append("")
         lines.append(

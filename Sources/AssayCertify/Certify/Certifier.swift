@@ -92,10 +92,7 @@ public enum Certifier {
             "finished_at": .string(report.finishedAt),
             "issued_at": .string(issuedAt),
             "valid_until": .string(validUntil),
-            "targets": .array(
-                report.targets.map {
-                    ["name": .string($0.name), "kind": .string($0.kind.rawValue), "address": .string($0.address)]
-                }),
+            "targets": .array(report.targets.map(\.json)),
             "verdict": .string(report.verdict.rawValue),
             "verdict_reasons": .array(report.decision.reasons.map { .string($0) }),
             "scores": report.scores.json,

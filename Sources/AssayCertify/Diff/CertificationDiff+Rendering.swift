@@ -1,4 +1,5 @@
 import AssayCore
+import AssayReport
 
 // MARK: - Markdown and plain text
 
@@ -14,7 +15,7 @@ extension CertificationDiff {
         }
         lines += ["", "| Score | Previous | Now | Change |", "|---|---:|---:|---:|"]
         for change in [overall] + categories {
-            let name = change.category.map { "`\(Markdown.cell($0))`" } ?? "**Overall**"
+            let name = change.category.map { MarkdownText.code($0, inTable: true) } ?? "**Overall**"
             lines.append("| \(name) | \(Self.text(change.old)) | \(Self.text(change.new)) | \(Self.delta(change)) |")
         }
         lines += ["", "### New findings (\(appeared.count))", ""]
@@ -68,12 +69,12 @@ extension CertificationDiff {
     private static func now(_ status: Status?) -> String { status?.rawValue ?? "not reported" }
 
     private static func markdownLine(_ f: Finding) -> String {
-        "**\(f.severity.rawValue)** `\(Markdown.code(f.checkID))` on `\(Markdown.code(f.target))` "
-            + "`\(Markdown.code(f.resource))` (\(f.status.rawValue)): \(Markdown.inline(f.message))"
+        "**\(f.severity.rawValue)** \(MarkdownText.code(f.checkID)) on \(MarkdownText.code(f.target)) "
+            + "\(MarkdownText.code(f.resource)) (\(f.status.rawValue)): \(MarkdownText.escape(f.message))"
     }
 
     private static func plainLine(_ f: Finding) -> String {
         "[\(f.severity.rawValue)] \(f.checkID) \(f.target) \(f.resource) (\(f.status.rawValue)): "
-            + Markdown.oneLine(f.message)
+            + MarkdownText.oneLine(f.message)
     }
 }

@@ -95,19 +95,8 @@ public struct Attestation: Hashable, Sendable {
             return typed
         }
         self.predicate = predicate
-        tool = try field("tool") { json in
-            json["name"]?.stringValue.map {
-                Report.Tool(name: $0, version: json["version"]?.stringValue ?? "", preludeSHA256: json["prelude_sha256"]?.stringValue)
-            }
-        }
-        targets = try field("targets") { json in
-            json.arrayValue?.compactMap { item in
-                guard let name = item["name"]?.stringValue,
-                    let kind = item["kind"]?.stringValue.flatMap(TargetKind.init)
-                else { return nil }
-                return TargetInfo(name: name, kind: kind, address: item["address"]?.stringValue ?? "")
-            }
-        }
+        tool = try field("tool", Report.Tool.init(json:))
+        targets = try field("targets") { json in json.arrayValue?.compactMap(TargetInfo.init(json:)) }
         verdict = try field("verdict") { $0.stringValue.flatMap(Verdict.init(rawValue:)) }
         verdictReasons = try field("verdict_reasons") { $0.arrayValue?.compactMap(\.stringValue) }
         scores = try field("scores", Scores.init(json:))

@@ -2,7 +2,7 @@ import Crypto
 
 /// SHA-256 helpers: every digest in a certification is lowercase hex SHA-256.
 public enum Digest {
-    public static func sha256<Bytes: Collection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+    static func sha256<Bytes: Collection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         Array(SHA256.hash(data: Array(bytes)))
     }
 
@@ -10,7 +10,7 @@ public enum Digest {
         hex(sha256(bytes))
     }
 
-    public static func hex(_ bytes: [UInt8]) -> String {
+    static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)

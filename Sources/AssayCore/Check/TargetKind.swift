@@ -20,3 +20,19 @@ public struct TargetInfo: Hashable, Sendable {
         self.address = address
     }
 }
+
+// MARK: - JSON
+
+extension TargetInfo {
+    /// `{name, kind, address}`, as reports, transcripts and certifications write a target.
+    public var json: JSONValue {
+        ["name": .string(name), "kind": .string(kind.rawValue), "address": .string(address)]
+    }
+
+    public init?(json: JSONValue) {
+        guard let name = json["name"]?.stringValue, let kind = json["kind"]?.stringValue.flatMap(TargetKind.init) else {
+            return nil
+        }
+        self.init(name: name, kind: kind, address: json["address"]?.stringValue ?? "")
+    }
+}

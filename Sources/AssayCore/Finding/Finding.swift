@@ -55,8 +55,8 @@ public struct Finding: Hashable, Sendable {
 }
 
 extension Status {
-    /// Failures first, then errors, waived, passes, skips.
-    var reportRank: Int {
+    /// The order statuses take in reports: failures first, then errors, waived, passes, skips.
+    public var reportRank: Int {
         switch self {
         case .fail: 0
         case .error: 1

@@ -73,6 +73,12 @@ public struct JSONWriter: Sendable {
 
     static func quote(_ s: String, into out: inout String) {
         out.append("\"")
+        // Most strings need no escape at all: append them whole (base64 payloads are large).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(s)
+            out.append("\"")
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out.append("\\\"")

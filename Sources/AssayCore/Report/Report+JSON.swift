@@ -9,8 +9,9 @@ extension Report {
             "started_at": .string(startedAt),
             "finished_at": .string(finishedAt),
             "targets": .array(targets.map { target in
-                ["name": .string(target.name), "kind": .string(target.kind.rawValue),
-                 "address": .string(target.address), "status": .string(status(of: target.name).rawValue)]
+                guard case .object(var object) = target.json else { return target.json }
+                object["status"] = .string(status(of: target.name).rawValue)
+                return .object(object)
             }),
             "checks": .array(checks.map(\.json)),
             "findings": .array(findings.map(\.json)),
@@ -114,13 +115,13 @@ extension Scores {
                 if let n = item["counts"]?[status.rawValue]?.intValue { counts[status] = Int(n) }
             }
             return CategoryScore(
-                name: name, score: item["score"]?.doubleValue.map { Score(hundredths: Int(($0 * 100).rounded())) },
+                name: name, score: item["score"].flatMap(Score.init(json:)),
                 passedWeight: Int(item["passed_weight"]?.intValue ?? 0),
                 applicableWeight: Int(item["applicable_weight"]?.intValue ?? 0), counts: counts)
         }
         self.init(
             categories: categories,
-            overall: json["overall"]?.doubleValue.map { Score(hundredths: Int(($0 * 100).rounded())) },
+            overall: json["overall"].flatMap(Score.init(json:)),
             compliance: Compliance(
                 passed: Int(json["compliance"]?["passed"]?.intValue ?? 0),
                 applicable: Int(json["compliance"]?["applicable"]?.intValue ?? 0)))

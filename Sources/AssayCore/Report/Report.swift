@@ -22,6 +22,11 @@ public struct Report: Hashable, Sendable {
             if let preludeSHA256 { object["prelude_sha256"] = .string(preludeSHA256) }
             return .object(object)
         }
+
+        public init?(json: JSONValue) {
+            guard let name = json["name"]?.stringValue else { return nil }
+            self.init(name: name, version: json["version"]?.stringValue ?? "", preludeSHA256: json["prelude_sha256"]?.stringValue)
+        }
     }
 
     /// A check script that ran, identified by its content digest.

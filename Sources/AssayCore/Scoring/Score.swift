@@ -26,6 +26,12 @@ public struct Score: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.hundredths = whole * 100 + frac
     }
 
+    /// Reads a score back from a JSON number (its ``json`` form); `nil` for anything else.
+    public init?(json: JSONValue) {
+        guard let value = json.doubleValue else { return nil }
+        self.init(hundredths: Int((value * 100).rounded()))
+    }
+
     public static func < (a: Score, b: Score) -> Bool { a.hundredths < b.hundredths }
 
     /// Always two decimals: `7.25`, `8.00`.

@@ -9,8 +9,6 @@ public struct AuditResult: Sendable {
     public var transcript: Transcript
     /// Connector round trips per target name.
     public var roundTrips: [String: Int]
-    /// Check files that did not load (they also appear as `error` findings).
-    public var loadProblems: [CheckProblem]
 
     /// Whether the policy passed: the verdict is one the policy accepts.
     public var policyPassed: Bool { report.policy.passingVerdicts.contains(report.verdict) }

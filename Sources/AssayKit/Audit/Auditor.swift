@@ -58,7 +58,8 @@ public struct Auditor: Sendable {
                 let thread = Thread { [logger] in
                     while let check = queue.next() {
                         let outcome = CheckRunner.run(check, on: session.info, environment: environment, limits: limits)
-                        logger.debug("\(check.id) on \(session.info.name): \(outcome.findings.count) findings, \(outcome.instructions) instructions")
+                        logger.debug(
+                            "\(check.id) on \(session.info.name): \(outcome.findings.count) findings, \(outcome.instructions) instructions, \(outcome.memoryPeak / 1024) KiB")
                         collected.add(outcome.findings)
                     }
                     group.leave()
@@ -85,7 +86,7 @@ public struct Auditor: Sendable {
             tool: report.tool, targets: sessions.map(\.info), entries: sessions.flatMap(\.entries))
         return AuditResult(
             report: report, transcript: record,
-            roundTrips: Dictionary(uniqueKeysWithValues: sessions.map { ($0.info.name, $0.roundTrips) }), loadProblems: problems)
+            roundTrips: Dictionary(uniqueKeysWithValues: sessions.map { ($0.info.name, $0.roundTrips) }))
     }
 
     private func openSessions(replaying transcript: Transcript?) throws(ConfigurationError) -> [TargetSession] {

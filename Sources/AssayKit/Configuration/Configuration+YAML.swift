@@ -92,8 +92,10 @@ struct ConfigurationReader {
 
     func score(_ value: JSONValue?, _ path: String) throws(ConfigurationError) -> Score? {
         guard let value, !value.isNull else { return nil }
-        guard let d = value.doubleValue, d >= 0, d <= 10 else { throw fail(path, "expected a score between 0 and 10") }
-        return Score(hundredths: Int((d * 100).rounded()))
+        guard let score = Score(json: value), score.hundredths >= 0, score.hundredths <= 1000 else {
+            throw fail(path, "expected a score between 0 and 10")
+        }
+        return score
     }
 
     func resolve(_ path: String) -> String {

@@ -5,19 +5,19 @@ import AssayCore
 /// check author iterates on a check offline.
 final class ReplayConnector: Connector {
     let kind: TargetKind
-    private let answers: [String: Result<JSONValue, ConnectorFailure>]
+    private let answers: [String: Result<JSONValue, ConnectorError>]
     /// The recorded failure that made the target unavailable, if one did: the live run asked
     /// nothing after it, so any call the transcript lacks gets it, as the live run's calls did.
-    private let unavailable: ConnectorFailure?
+    private let unavailable: ConnectorError?
 
     init(kind: TargetKind, entries: [Transcript.Entry]) {
         self.kind = kind
-        var answers: [String: Result<JSONValue, ConnectorFailure>] = [:]
+        var answers: [String: Result<JSONValue, ConnectorError>] = [:]
         for entry in entries { answers[entry.key] = entry.outcome }
         self.answers = answers
-        unavailable = entries.lazy.compactMap { entry -> ConnectorFailure? in
-            guard case .failure(let failure) = entry.outcome, ["unreachable", "timeout"].contains(failure.kind) else { return nil }
-            return failure
+        unavailable = entries.lazy.compactMap { entry -> ConnectorError? in
+            guard case .failure(let error) = entry.outcome, error.isSticky else { return nil }
+            return error
         }.first
     }
 
@@ -25,20 +25,13 @@ final class ReplayConnector: Connector {
         let key = Transcript.key(operation: operation, arguments: arguments)
         switch answers[key] {
         case .success(let value)?: return value
-        case .failure(let failure)?:
-            throw ConnectorError(failure)
+        case .failure(let error)?:
+            throw error
         case nil:
-            if let unavailable { throw ConnectorError(unavailable) }
+            if let unavailable { throw unavailable }
             throw ConnectorError(.failed, "the transcript has no answer to \(operation) \(JSONWriter().string(.array(arguments))) — record it again")
         }
     }
 
     func close() {}
-}
-
-extension ConnectorError {
-    /// The error a recorded failure stands for.
-    init(_ failure: ConnectorFailure) {
-        self.init(ConnectorError.Kind(rawValue: failure.kind) ?? .failed, failure.message)
-    }
 }

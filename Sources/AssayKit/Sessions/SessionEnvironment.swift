@@ -20,14 +20,14 @@ struct SessionEnvironment: CheckEnvironment {
                 return Self.splitUnreadable(documents)
             }
             return .success(value, problems: [])
-        case .failure(let failure):
+        case .failure(let error):
             let grade: HostCallFailure.Grade
-            switch failure.kind {
-            case "refused": grade = .refused
-            case "denied": grade = .denied
-            default: grade = .unavailable
+            switch error.kind {
+            case .refused: grade = .refused
+            case .denied: grade = .denied
+            case .unreachable, .timeout, .failed: grade = .unavailable
             }
-            return .failure(HostCallFailure(grade: grade, message: "\(target): \(failure.message)"))
+            return .failure(HostCallFailure(grade: grade, message: "\(target): \(error.message)"))
         }
     }
 

@@ -12,7 +12,7 @@ final class TargetSession: @unchecked Sendable {  // all mutable state is guarde
     private let callTimeout: Duration
     private let lock = NSLock()
     private var memo: [String: Transcript.Entry] = [:]
-    private var stickyFailure: ConnectorFailure?
+    private var stickyFailure: ConnectorError?
     private(set) var roundTrips = 0
 
     init(info: TargetInfo, connector: any Connector, callTimeout: Duration) {
@@ -21,7 +21,7 @@ final class TargetSession: @unchecked Sendable {  // all mutable state is guarde
         self.callTimeout = callTimeout
     }
 
-    func call(_ operation: String, _ arguments: [JSONValue]) -> Result<JSONValue, ConnectorFailure> {
+    func call(_ operation: String, _ arguments: [JSONValue]) -> Result<JSONValue, ConnectorError> {
         lock.lock()
         defer { lock.unlock() }
         let key = Transcript.key(operation: operation, arguments: arguments)
@@ -30,13 +30,12 @@ final class TargetSession: @unchecked Sendable {  // all mutable state is guarde
         // findings of an unavailable target read the same from run to run.
         if let stickyFailure { return .failure(stickyFailure) }
         let started = Deadline.now()
-        let outcome: Result<JSONValue, ConnectorFailure>
+        let outcome: Result<JSONValue, ConnectorError>
         do throws(ConnectorError) {
             outcome = .success(try connector.call(operation, arguments, deadline: .after(callTimeout)))
         } catch {
-            let failure = ConnectorFailure(kind: error.kind.rawValue, message: error.message)
-            if error.isSticky { stickyFailure = failure }
-            outcome = .failure(failure)
+            if error.isSticky { stickyFailure = error }
+            outcome = .failure(error)
         }
         roundTrips += 1
         let ms = Int((Deadline.now().nanoseconds - started.nanoseconds) / 1_000_000)

@@ -1,3 +1,4 @@
+import AssayConnectors
 import AssayCore
 
 /// Every connector call of a run and its answer, as JSON Lines (`transcript.jsonl`).
@@ -13,10 +14,10 @@ public struct Transcript: Sendable {
         public var target: String
         public var operation: String
         public var arguments: [JSONValue]
-        public var outcome: Result<JSONValue, ConnectorFailure>
+        public var outcome: Result<JSONValue, ConnectorError>
         public var milliseconds: Int
 
-        public init(target: String, operation: String, arguments: [JSONValue], outcome: Result<JSONValue, ConnectorFailure>, milliseconds: Int) {
+        public init(target: String, operation: String, arguments: [JSONValue], outcome: Result<JSONValue, ConnectorError>, milliseconds: Int) {
             self.target = target
             self.operation = operation
             self.arguments = arguments
@@ -47,8 +48,8 @@ public struct Transcript: Sendable {
         var lines: [String] = []
         lines.append(writer.string(.object([
             "assay_transcript": 1,
-            "tool": ["name": .string(tool.name), "version": .string(tool.version)],
-            "targets": .array(targets.map { ["name": .string($0.name), "kind": .string($0.kind.rawValue), "address": .string($0.address)] }),
+            "tool": tool.json,
+            "targets": .array(targets.map(\.json)),
         ])))
         let sorted = entries.sorted { ($0.target, $0.key) < ($1.target, $1.key) }
         for entry in sorted {
@@ -58,7 +59,7 @@ public struct Transcript: Sendable {
             ]
             switch entry.outcome {
             case .success(let value): line["result"] = value
-            case .failure(let failure): line["error"] = ["kind": .string(failure.kind), "message": .string(failure.message)]
+            case .failure(let error): line["error"] = ["kind": .string(error.kind.rawValue), "message": .string(error.message)]
             }
             lines.append(writer.string(.object(line)))
         }
@@ -71,36 +72,22 @@ public struct Transcript: Sendable {
         guard let first = lines.first, let header = try? JSONParser.parse(first), header["assay_transcript"]?.intValue == 1 else {
             throw ConfigurationError("not an Assay transcript (the first line must be its header)")
         }
-        tool = Report.Tool(name: header["tool"]?["name"]?.stringValue ?? "assay", version: header["tool"]?["version"]?.stringValue ?? "?")
-        targets = (header["targets"]?.arrayValue ?? []).compactMap { item in
-            guard let name = item["name"]?.stringValue, let kind = item["kind"]?.stringValue.flatMap(TargetKind.init) else { return nil }
-            return TargetInfo(name: name, kind: kind, address: item["address"]?.stringValue ?? "")
-        }
+        tool = header["tool"].flatMap(Report.Tool.init(json:)) ?? Report.Tool(name: "assay", version: "?")
+        targets = (header["targets"]?.arrayValue ?? []).compactMap(TargetInfo.init(json:))
         entries = []
         for (index, line) in lines.dropFirst().enumerated() {
             guard let value = try? JSONParser.parse(line), let target = value["target"]?.stringValue,
                 let operation = value["operation"]?.stringValue, let arguments = value["arguments"]?.arrayValue
             else { throw ConfigurationError("transcript line \(index + 2) is malformed") }
-            let outcome: Result<JSONValue, ConnectorFailure>
+            let outcome: Result<JSONValue, ConnectorError>
             if let error = value["error"] {
-                outcome = .failure(ConnectorFailure(kind: error["kind"]?.stringValue ?? "failed", message: error["message"]?.stringValue ?? ""))
+                let kind = error["kind"]?.stringValue.flatMap(ConnectorError.Kind.init(rawValue:)) ?? .failed
+                outcome = .failure(ConnectorError(kind, error["message"]?.stringValue ?? ""))
             } else {
                 outcome = .success(value["result"] ?? .null)
             }
             entries.append(Entry(target: target, operation: operation, arguments: arguments, outcome: outcome,
                                  milliseconds: Int(value["ms"]?.intValue ?? 0)))
         }
-    }
-}
-
-/// A connector error as a transcript keeps it.
-public struct ConnectorFailure: Error, Hashable, Sendable {
-    /// `unreachable`, `timeout`, `refused`, `denied` or `failed`.
-    public var kind: String
-    public var message: String
-
-    public init(kind: String, message: String) {
-        self.kind = kind
-        self.message = message
     }
 }

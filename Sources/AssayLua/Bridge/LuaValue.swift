@@ -100,3 +100,22 @@ extension LuaValue {
         }
     }
 }
+
+extension LuaValue {
+    /// A connector-call argument as JSON. Lists with holes cannot be Lua sequences, so the prelude
+    /// passes them as `table.pack(...)` results (`{n = 3, [1] = …, [3] = …}`): those become arrays
+    /// of `n` elements with `null` in the holes, as SQL parameters need. Anything else as ``json``.
+    var argumentJSON: JSONValue {
+        guard case .table(let pairs) = self,
+            let n = pairs.first(where: { $0.key.stringValue == "n" }).flatMap({ pair -> Int64? in
+                if case .integer(let n) = pair.value { n } else { nil }
+            }), n >= 0
+        else { return json }
+        var items = Array(repeating: JSONValue.null, count: Int(n))
+        for pair in pairs where pair.key.stringValue != "n" {
+            guard case .integer(let index) = pair.key, index >= 1, index <= n else { return json }
+            items[Int(index - 1)] = pair.value.json
+        }
+        return .array(items)
+    }
+}

@@ -5,9 +5,18 @@ public enum CheckLoader {
     /// Loads one script: a syntax error, a refused binary chunk, an error at load time or an invalid
     /// descriptor comes back as problems with file and line.
     public static func load(_ script: CheckScript, limits: SandboxLimits = SandboxLimits()) -> Result<Check, CheckLoadError> {
-        switch LoadedScript.open(script, limits: limits, host: { _ in .error("the check API is only available inside run(ctx)") }) {
-        case .success(let loaded): return .success(loaded.check)
-        case .failure(let error): return .failure(error)
+        let opened = LoadedScript.open(script, limits: limits) { _ in .error("the check API is only available inside run(ctx)") }
+        switch opened {
+        case .success(let loaded):
+            switch DescriptorValidator.validate(loaded.descriptor, script: script) {
+            case .success(var check):
+                check.compiled = loaded.sandbox.compiledChunk
+                return .success(check)
+            case .failure(let error):
+                return .failure(error)
+            }
+        case .failure(let error):
+            return .failure(error)
         }
     }
 
@@ -37,12 +46,12 @@ public enum CheckLoader {
     }
 }
 
-/// A sandbox holding the prelude and one check script, ready to run.
+/// A sandbox holding the prelude and one check script: the table the script returned, and the
+/// prelude's entry point that runs a check's `run(ctx)`.
 struct LoadedScript {
     let sandbox: LuaSandbox
-    let check: Check
+    let descriptor: LuaValue
     let entry: Int32
-    let run: Int32
 
     /// Host calls that come from check code: the operation name and its arguments.
     typealias Handler = (_ call: HostCall) -> LuaSandbox.HostReply
@@ -55,7 +64,8 @@ struct LoadedScript {
     }
 
     /// Opens a sandbox with the prelude and the script: from its text when `compiled` is empty
-    /// (keeping the compiled form in the check), else from that compiled form.
+    /// (keeping the compiled form, ``LuaSandbox/compiledChunk``), else from that compiled form.
+    /// The descriptor is validated once, by ``CheckLoader/load(_:limits:)``, not at every run.
     static func open(_ script: CheckScript, compiled: [UInt8] = [], limits: SandboxLimits, host: @escaping Handler)
         -> Result<LoadedScript, CheckLoadError>
     {
@@ -88,14 +98,7 @@ struct LoadedScript {
             : sandbox.run(compiled, name: script.chunkName, mode: .compiled)
         switch loaded {
         case .success(let values):
-            switch DescriptorValidator.validate(values.first ?? .nil, script: script) {
-            case .success(let (check, run)):
-                var check = check
-                check.compiled = compiled.isEmpty ? sandbox.compiledChunk : compiled
-                return .success(LoadedScript(sandbox: sandbox, check: check, entry: entry, run: run))
-            case .failure(let error):
-                return .failure(error)
-            }
+            return .success(LoadedScript(sandbox: sandbox, descriptor: values.first ?? .nil, entry: entry))
         case .failure(let failure):
             let message = failure.stop.map { RunStopMessages.text(for: $0, limits: limits) } ?? failure.message
             return .failure(CheckLoadError([CheckProblem.fromLua(message, path: script.path)]))

@@ -19,24 +19,27 @@ public enum CheckRunner {
     ) -> CheckRunOutcome {
         let recorder = FindingRecorder(check: check.descriptor, target: target, environment: environment)
         let opened = LoadedScript.open(check.script, compiled: check.compiled, limits: limits) { call in recorder.handle(call) }
-        guard case .success(let loaded) = opened else {
-            if case .failure(let error) = opened {
-                recorder.error(error.problems.map(\.description).joined(separator: "; "))
-            }
+        let loaded: LoadedScript
+        switch opened {
+        case .success(let script):
+            loaded = script
+        case .failure(let error):
+            recorder.error(error.problems.map(\.description).joined(separator: "; "))
+            return CheckRunOutcome(findings: recorder.finish(), instructions: 0, memoryPeak: 0)
+        }
+        guard case .function(let run)? = loaded.descriptor["run"] else {
+            recorder.error("\(check.script.path): the script no longer returns a run function")
             return CheckRunOutcome(findings: recorder.finish(), instructions: 0, memoryPeak: 0)
         }
         let spec: LuaValue = .table([
-            (key: "target", value: .table([
-                (key: "name", value: .string(target.name)), (key: "kind", value: .string(target.kind.rawValue)),
-                (key: "address", value: .string(target.address)),
-            ])),
+            (key: .string("target"), value: LuaValue(target.json)),
             (key: "check", value: .table([
                 (key: "id", value: .string(check.id)), (key: "title", value: .string(check.descriptor.title)),
                 (key: "severity", value: .string(check.descriptor.severity.rawValue)),
                 (key: "category", value: .string(check.descriptor.category)),
             ])),
         ])
-        if case .failure(let failure) = loaded.sandbox.call(loaded.entry, [.function(loaded.run), spec]) {
+        if case .failure(let failure) = loaded.sandbox.call(loaded.entry, [.function(run), spec]) {
             if let stop = failure.stop {
                 recorder.error(RunStopMessages.text(for: stop, limits: limits))
             } else if let unavailable = recorder.unavailable {

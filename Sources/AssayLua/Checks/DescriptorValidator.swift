@@ -22,16 +22,16 @@ enum DescriptorValidator {
 
     /// The first line that calls `assay.check` outside a comment, or 1.
     static func declarationLine(_ script: CheckScript) -> Int {
-        let text = String(decoding: script.source, as: UTF8.self)
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let code = line.drop(while: { $0 == " " || $0 == "\t" })
-            if !code.hasPrefix("--"), code.contains("assay.check") { return index + 1 }
+        let needle = Array("assay.check".utf8)
+        for (index, line) in script.source.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let code = line.drop(while: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
+            if !code.starts(with: Array("--".utf8)), code.firstRange(of: needle) != nil { return index + 1 }
         }
         return 1
     }
 
-    /// Validates a descriptor table; returns the check and its run function, or every problem found.
-    static func validate(_ value: LuaValue, script: CheckScript) -> Result<(Check, Int32), CheckLoadError> {
+    /// Validates a descriptor table; returns the check, or every problem found.
+    static func validate(_ value: LuaValue, script: CheckScript) -> Result<Check, CheckLoadError> {
         guard case .table = value, case .integer(let hostLine)? = value["__line"] else {
             let problem = CheckProblem(
                 location: SourceLocation(path: script.path, line: 0),
@@ -113,19 +113,19 @@ enum DescriptorValidator {
         case let table? where table.json.objectValue != nil: declared = table.json.objectValue!
         case let other?: problems.append("field 'inputs' must be a table of name = default, not \(other.typeName)")
         }
-        var runRef: Int32?
+        var hasRun = false
         switch value["run"] {
-        case .function(let ref)?: runRef = ref
+        case .function?: hasRun = true
         case nil, .nil?: problems.append("missing required field 'run' (a function(ctx))")
         case let other?: problems.append("field 'run' must be a function, not \(other.typeName)")
         }
 
-        guard problems.isEmpty, let id, let title, let severity, let category, let runRef else {
+        guard problems.isEmpty, let id, let title, let severity, let category, hasRun else {
             return .failure(CheckLoadError(problems.map { CheckProblem(location: location, message: $0) }))
         }
         let descriptor = CheckDescriptor(
             id: id, title: title, severity: severity, category: category, needs: needs, tags: tags,
             references: references, remediation: remediation, description: description, source: location)
-        return .success((Check(descriptor: descriptor, script: script, declaredInputs: declared), runRef))
+        return .success(Check(descriptor: descriptor, script: script, declaredInputs: declared))
     }
 }

@@ -34,10 +34,7 @@ final class FindingRecorder {
             guard case .string(let name)? = args.first, let kind = TargetKind(rawValue: name) else {
                 return .error("bad argument #1 to 'targets' (a target kind expected: \(TargetKind.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            let list = environment.targets(kind: kind).map { info -> LuaValue in
-                .table([(key: "name", value: .string(info.name)), (key: "kind", value: .string(info.kind.rawValue)),
-                        (key: "address", value: .string(info.address))])
-            }
+            let list = environment.targets(kind: kind).map { LuaValue($0.json) }
             return .values([.array(list)])
         case "log":
             environment.log(check: check.id, target: target.name, message: args.first?.stringValue ?? "")
@@ -53,15 +50,9 @@ final class FindingRecorder {
         guard case .string(let targetName)? = args.first, args.count >= 2, case .string(let operation) = args[1] else {
             return .error("bad target call")
         }
-        if let unavailable { return .error(unavailable) }
-        var arguments = args.dropFirst(2).map(\.json)
+        var arguments = args.dropFirst(2).map(\.argumentJSON)
         // An omitted optional argument (`target:info()`) is absent, not null.
         while arguments.last == .null { arguments.removeLast() }
-        if operation == "query", arguments.count == 2, case .object(var params) = arguments[1] {
-            // table.pack(...) → an ordered list that keeps nil holes as JSON null
-            let n = Int(params.removeValue(forKey: "n")?.intValue ?? 0)
-            arguments[1] = .array((0..<n).map { params[String($0 + 1)] ?? .null })
-        }
         switch environment.call(target: targetName, operation: operation, arguments: arguments) {
         case .success(let value, let problems):
             for problem in problems where unreadable.insert(problem).inserted {

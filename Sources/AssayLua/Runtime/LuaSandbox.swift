@@ -34,7 +34,6 @@ final class LuaSandbox {
 
     private let state: OpaquePointer
     private let box: HostBox
-    let limits: SandboxLimits
 
     init?(limits: SandboxLimits, host: @escaping HostHandler) {
         let box = HostBox(host)
@@ -46,7 +45,6 @@ final class LuaSandbox {
         }
         self.state = state
         self.box = box
-        self.limits = limits
     }
 
     deinit { LuaShim_close(state) }

@@ -13,9 +13,9 @@
 ///
 /// Code spans and fenced blocks hold text literally; their delimiters are chosen longer than any
 /// run of backticks inside.
-enum MarkdownText {
+package enum MarkdownText {
     /// One line: CR, LF and other control characters become spaces; whitespace at both ends is trimmed.
-    static func oneLine(_ s: String) -> String {
+    package static func oneLine(_ s: String) -> String {
         var out = ""
         out.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
         for scalar in s.unicodeScalars {
@@ -25,7 +25,7 @@ enum MarkdownText {
     }
 
     /// Untrusted text for prose, headings, list items and table cells.
-    static func escape(_ s: String) -> String {
+    package static func escape(_ s: String) -> String {
         let chars = Array(oneLine(s))
         var out = ""
         for (i, c) in chars.enumerated() {
@@ -69,7 +69,7 @@ enum MarkdownText {
 
     /// A code span that shows `s` literally. In a table cell, `|` is escaped as GFM requires
     /// (cmark-gfm removes that backslash inside the span). Empty text shows as `""`.
-    static func code(_ s: String, inTable: Bool = false) -> String {
+    package static func code(_ s: String, inTable: Bool = false) -> String {
         var text = oneLine(s)
         if text.isEmpty { return "\"\"" }
         if inTable { text = text.replacing("|", with: "\\|") }
