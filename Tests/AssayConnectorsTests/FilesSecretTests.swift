@@ -104,4 +104,13 @@ import Testing
             TextRedaction.arguments(["redis-cli", "-a", "abc", "ping"]) == ["redis-cli", "-a", "[REDACTED]", "ping"])
         #expect(TextRedaction.text("max_connections=200") == "max_connections=200")
     }
+
+    @Test func hyphenatedKeysAreSecretLikeUnderscored() {
+        for key in ["api-key", "--access-key", "tls-key-file-pass", "requirepass", "Private-Key"] {
+            #expect(SecretRedaction.isSecretKey(key), "\(key)")
+        }
+        for key in ["password-file", "password-encryption", "ssl_passphrase_command", "maxmemory"] {
+            #expect(!SecretRedaction.isSecretKey(key), "\(key)")
+        }
+    }
 }

@@ -118,7 +118,7 @@ enum DockerRedaction {
     private static func isSecretFlag(_ flag: Substring) -> Bool {
         let name = flag.drop { $0 == "-" }
         guard !name.isEmpty else { return false }
-        return SecretRedaction.isSecretKey(String(name.map { $0 == "-" ? "_" : $0 }))
+        return SecretRedaction.isSecretKey(String(name))
     }
 
     // MARK: - Helpers

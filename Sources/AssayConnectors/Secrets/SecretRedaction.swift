@@ -15,8 +15,11 @@ public enum SecretRedaction {
         "CREDENTIAL", "AUTH_KEY", "ACCESS_KEY", "MASTERAUTH", "REQUIREPASS",
     ]
 
-    /// Keys that contain a marker but hold no secret.
-    static let nonSecretKeys: Set<String> = ["PASSWORD_ENCRYPTION", "PASSWORD_FILE", "PASSFILE", "AUTH_TYPE", "AUTH_FILE"]
+    /// Keys that contain a marker but hold no secret (upper-case, `_` for `-`).
+    static let nonSecretKeys: Set<String> = [
+        "PASSWORD_ENCRYPTION", "PASSWORD_FILE", "PASSFILE", "AUTH_TYPE", "AUTH_FILE",
+        "SSL_PASSPHRASE_COMMAND", "SSL_PASSPHRASE_COMMAND_SUPPORTS_RELOAD",
+    ]
 
     /// Values that anyone would try first (compared lower-case).
     public static let wellKnownWeakValues: Set<String> = [
@@ -26,9 +29,10 @@ public enum SecretRedaction {
         "user", "docker", "toor",
     ]
 
-    /// Whether the value under this key should be treated as a secret.
+    /// Whether the value under this key should be treated as a secret. Case does not matter, and
+    /// `-` counts as `_`: `api-key`, `--access-key` and `tls-key-file-pass` are secret like `API_KEY`.
     public static func isSecretKey(_ key: String) -> Bool {
-        let upper = key.uppercased()
+        let upper = String(key.uppercased().map { $0 == "-" ? "_" : $0 })
         if nonSecretKeys.contains(upper) || upper.hasSuffix("_FILE") { return false }
         return secretKeyMarkers.contains { upper.contains($0) }
     }
