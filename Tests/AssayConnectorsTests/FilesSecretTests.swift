@@ -103,6 +103,13 @@ import Testing
         #expect(
             TextRedaction.arguments(["redis-cli", "-a", "abc", "ping"]) == ["redis-cli", "-a", "[REDACTED]", "ping"])
         #expect(TextRedaction.text("max_connections=200") == "max_connections=200")
+        #expect(
+            TextRedaction.text("app --api-key K3Y --access-key=K3Y")
+                == "app --api-key [REDACTED] --access-key=[REDACTED]")
+        #expect(
+            TextRedaction.arguments(["--requirepass", "two words here", "--port", "1"])
+                == ["--requirepass", "[REDACTED]", "--port", "1"])
+        #expect(TextRedaction.arguments(["--password", "--no-such", "x"]) == ["--password", "--no-such", "x"])
     }
 
     @Test func hyphenatedKeysAreSecretLikeUnderscored() {
