@@ -83,7 +83,7 @@ enum DockerRedaction {
                 secrets[key] = SecretRedaction.describe(value)
                 return .string("\(key)=\(placeholder)")
             }
-            if let password = urlPassword(value) {
+            if let password = SecretRedaction.urlPasswords(in: value).first {
                 secrets[key] = SecretRedaction.describe(password)
                 return .string("\(key)=\(SecretRedaction.redactURL(value))")
             }
@@ -113,19 +113,6 @@ enum DockerRedaction {
     }
 
     // MARK: - Helpers
-
-    /// The password in a URL's user information, if there is one (the same reading as
-    /// ``SecretRedaction/redactURL(_:)``).
-    static func urlPassword(_ text: String) -> String? {
-        guard SecretRedaction.containsURLPassword(text), let schemeEnd = text.range(of: "://") else { return nil }
-        let rest = text[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@") else { return nil }
-        let userinfo = authority[..<at]
-        guard let colon = userinfo.firstIndex(of: ":") else { return nil }
-        return String(userinfo[userinfo.index(after: colon)...])
-    }
 
     private static func mapArray(_ value: JSONValue, _ transform: (JSONValue) -> JSONValue) -> JSONValue {
         guard case .array(let items) = value else { return value }
