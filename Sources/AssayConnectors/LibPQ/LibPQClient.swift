@@ -51,19 +51,18 @@ final class LibPQClient {
             return value
         } catch {
             if error.kind != .denied && error.kind != .refused || !connection.isHealthy { close() }
+            // Server error messages (SQL errors) may echo what a query held: scrub them here.
             throw ConnectorError(error.kind, target.scrubber.scrub(error.message))
         }
     }
 
+    /// The open connection, connecting first if needed. Connect errors carry libpq's message,
+    /// which ``LibPQConnection`` has already scrubbed.
     func open(deadline: Deadline) throws(ConnectorError) -> LibPQConnection {
         if let connection { return connection }
-        do {
-            let opened = try LibPQConnection.connect(target, connectTimeout: options.connectTimeout, deadline: deadline)
-            connection = opened
-            return opened
-        } catch {
-            throw ConnectorError(error.kind, target.scrubber.scrub(error.message))
-        }
+        let opened = try LibPQConnection.connect(target, connectTimeout: options.connectTimeout, deadline: deadline)
+        connection = opened
+        return opened
     }
 
     func close() {

@@ -1,10 +1,11 @@
 import Foundation
 
-/// Removes passwords from text that came from libpq or a server before it leaves a connector.
+/// Removes passwords from text that came from a client library or a server (error messages, and
+/// libpq's result values) before it leaves a connector.
 ///
 /// Three passes, each cheap when there is nothing to find:
-/// 1. every known secret (the explicit password, the one in the connection string, `PGPASSWORD`)
-///    is replaced wherever it occurs;
+/// 1. every known secret (the explicit password, the one in the connection string or URL,
+///    `PGPASSWORD`) is replaced wherever it occurs;
 /// 2. URL user information loses its password (`postgres://u:pw@h` → `postgres://u:REDACTED@h`);
 /// 3. conninfo-style `password=value` and `sslpassword=value` pairs lose their value.
 struct SecretScrubber: Sendable {
