@@ -21,11 +21,6 @@ final class LibPQClient {
 
     deinit { close() }
 
-    /// The deadline a call really has: the caller's, capped by the per-call timeout.
-    func effectiveDeadline(_ deadline: Deadline) -> Deadline {
-        deadline.earliest(.after(options.callTimeout))
-    }
-
     /// Runs `body` on an open connection, connecting first if needed.
     func withConnection<T>(deadline: Deadline, _ body: (LibPQConnection) throws(ConnectorError) -> T)
         throws(ConnectorError) -> T

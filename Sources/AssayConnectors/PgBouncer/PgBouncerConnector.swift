@@ -45,7 +45,7 @@ public final class PgBouncerConnector: Connector {
     public func call(_ operation: String, _ arguments: [JSONValue], deadline: Deadline) throws(ConnectorError)
         -> JSONValue
     {
-        let deadline = client.effectiveDeadline(deadline)
+        let deadline = client.options.callDeadline(deadline)
         switch operation {
         case "show":
             guard arguments.count == 1, let requested = arguments[0].stringValue else {

@@ -58,7 +58,7 @@ public final class RedisConnector: Connector {
     public func call(_ operation: String, _ arguments: [JSONValue], deadline: Deadline) throws(ConnectorError)
         -> JSONValue
     {
-        let deadline = deadline.earliest(.after(options.callTimeout))
+        let deadline = options.callDeadline(deadline)
         switch operation {
         case "command":
             let argv = try strings(arguments, for: operation)
