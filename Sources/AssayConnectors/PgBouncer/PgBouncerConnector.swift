@@ -58,7 +58,7 @@ public final class PgBouncerConnector: Connector {
             }
             return .array(try show(name, deadline: deadline))
         case "version":
-            guard arguments.isEmpty else { throw ConnectorError(.refused, "version takes no arguments") }
+            try PostgresConnector.expectNoArguments(operation, arguments)
             return try version(deadline: deadline)
         default:
             throw ConnectorError(.refused, "unknown PgBouncer operation '\(operation)' (known: "
