@@ -70,4 +70,9 @@ public struct ConnectorOptions: Hashable, Sendable {
         self.connectTimeout = connectTimeout
         self.callTimeout = callTimeout
     }
+
+    /// The deadline a call really has: the caller's, capped by ``callTimeout``.
+    func callDeadline(_ deadline: Deadline) -> Deadline {
+        deadline.earliest(.after(callTimeout))
+    }
 }

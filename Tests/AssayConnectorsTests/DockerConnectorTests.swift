@@ -173,7 +173,30 @@ struct DockerConnectorTests {
         #expect(secrets["DATABASE_URL"]?["length"] == .int(Int64(urlPassword.count)))
         #expect(secrets["EMPTY_TOKEN"]?["set"] == false)
         #expect(secrets["POSTGRES_USER"] == nil)
-        #expect(config["Cmd"] == ["/bin/sleep", "--requirepass", "<redacted>"])
+        #expect(config["Cmd"] == ["/bin/sleep", "--requirepass", "[REDACTED]"])
+    }
+
+    @Test func healthcheckAndCommandSecretsAreNeverShown() throws {
+        let secret = "cli-\(UUID().uuidString)"
+        let name = "assay-cli-secret-\(UUID().uuidString.prefix(8).lowercased())"
+        try DockerCLI.run(
+            stack,
+            [
+                "create", "--name", name, "--network", "none", "--health-cmd", "redis-cli -a \(secret) ping",
+                try stack.dockerImage, "redis-cli", "-a", secret,
+            ])
+        defer { _ = try? DockerCLI.run(stack, ["rm", "-f", name]) }
+
+        let inspect = try get("container", [.string(name)])
+        let listing = try get("containers")
+        // Booleans only: a failed expectation prints its operands.
+        let inInspect = JSONWriter().string(inspect).contains(secret)
+        let inListing = JSONWriter().string(listing).contains(secret)
+        #expect(!inInspect, "the secret appears in the inspect answer")
+        #expect(!inListing, "the secret appears in the listing")
+        #expect(inspect["Config"]?["Healthcheck"]?["Test"] == ["CMD-SHELL", "redis-cli -a [REDACTED] ping"])
+        #expect(inspect["Config"]?["Cmd"] == ["redis-cli", "-a", "[REDACTED]"])
+        #expect(inspect["Args"] == ["-a", "[REDACTED]"])
     }
 
     @Test func missingSocketIsUnreachable() throws {

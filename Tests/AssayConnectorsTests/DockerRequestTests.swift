@@ -130,13 +130,47 @@ struct DockerRequestTests {
         #expect(out["Config"]?["SecretEnv"]?["POSTGRES_PASSWORD"]?["weak"] == true)
         #expect(out["Config"]?["SecretEnv"]?["DATABASE_URL"] == SecretRedaction.describe("urlpw"))
         #expect(out["Config"]?["SecretEnv"]?["PATH"] == nil)
-        #expect(out["Config"]?["Cmd"] == ["redis-server", "--requirepass=<redacted>", "redis://:REDACTED@h:1"])
-        #expect(out["Args"] == ["--requirepass", "<redacted>", "--port", "6379"])
+        #expect(out["Config"]?["Cmd"] == ["redis-server", "--requirepass=[REDACTED]", "redis://:REDACTED@h:1"])
+        #expect(out["Args"] == ["--requirepass", "[REDACTED]", "--port", "6379"])
 
         let listing = DockerRedaction.redact(
             [["Command": "redis-server --requirepass hidden-one --port 1"]], for: .containers)
-        #expect(listing == [["Command": "redis-server --requirepass <redacted> --port 1"]])
+        #expect(listing == [["Command": "redis-server --requirepass [REDACTED] --port 1"]])
         let info = DockerRedaction.redact(["HttpProxy": "http://user:proxypw@proxy:3128"], for: .info)
         #expect(info["HttpProxy"] == "http://user:REDACTED@proxy:3128")
+    }
+
+    @Test func commandLinesAreScrubbedLikeConfigurationFiles() {
+        let inspect: JSONValue = [
+            "Path": "redis-cli",
+            "Args": ["-a", "args-pw", "ping"],
+            "Config": [
+                "Cmd": ["redis-cli", "-a", "cmd-pw", "ping"],
+                "Entrypoint": ["psql", "--no-password", "-h", "db"],
+                "Healthcheck": ["Test": ["CMD-SHELL", "redis-cli -a health-pw ping"], "Interval": 1_000_000_000],
+            ],
+            "ContainerConfig": [
+                "Cmd": ["redis-server", "--requirepass", "two words here"],
+                "Healthcheck": ["Test": ["CMD", "app", "--api-key", "K3Y-cmd", "--access-key=K3Y-eq"]],
+            ],
+        ]
+        let out = DockerRedaction.redact(inspect, for: .image("x"))
+        let text = JSONWriter().string(out)
+        for secret in ["args-pw", "cmd-pw", "health-pw", "two words", "K3Y"] {
+            #expect(!text.contains(secret), "\(secret)")
+        }
+        #expect(out["Args"] == ["-a", "[REDACTED]", "ping"])
+        #expect(out["Config"]?["Cmd"] == ["redis-cli", "-a", "[REDACTED]", "ping"])
+        #expect(out["Config"]?["Entrypoint"] == ["psql", "--no-password", "-h", "db"])
+        #expect(out["Config"]?["Healthcheck"]?["Test"] == ["CMD-SHELL", "redis-cli -a [REDACTED] ping"])
+        #expect(out["Config"]?["Healthcheck"]?["Interval"] == 1_000_000_000)
+        #expect(out["ContainerConfig"]?["Cmd"] == ["redis-server", "--requirepass", "[REDACTED]"])
+        #expect(
+            out["ContainerConfig"]?["Healthcheck"]?["Test"]
+                == ["CMD", "app", "--api-key", "[REDACTED]", "--access-key=[REDACTED]"])
+
+        let listing = DockerRedaction.redact(
+            [["Command": "redis-cli -a list-pw ping"], ["Command": "psql --no-password -h db"]], for: .containers)
+        #expect(listing == [["Command": "redis-cli -a [REDACTED] ping"], ["Command": "psql --no-password -h db"]])
     }
 }

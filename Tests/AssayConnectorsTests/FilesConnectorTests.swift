@@ -179,4 +179,18 @@ import Testing
         ]
         for (name, kind) in cases { #expect(ConfigKind.recognise(fileName: name) == kind, "\(name)") }
     }
+
+    @Test func composeAndDotenvShareOneReadingOfTheEnvFile() throws {
+        let root = try FilesFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FilesFixture.write("services:\n  cache:\n    image: redis:${TAG}\n", to: root + "/compose.yml")
+        try FilesFixture.write("TAG=7.0\n", to: root + "/.env")
+        let connector = FilesConnector(root: root)
+        let dotenv = try call(connector, "configs", ["dotenv"])
+        #expect(dotenv.at(0, "data", "variables", "TAG") == "7.0")
+        // Changed after the first reading: the compose file still sees the snapshot.
+        try FilesFixture.write("TAG=8.0\n", to: root + "/.env")
+        let compose = try call(connector, "configs", ["compose"])
+        #expect(compose.at(0, "data", "services", "cache", "image") == "redis:7.0")
+    }
 }

@@ -103,5 +103,21 @@ import Testing
         #expect(
             TextRedaction.arguments(["redis-cli", "-a", "abc", "ping"]) == ["redis-cli", "-a", "[REDACTED]", "ping"])
         #expect(TextRedaction.text("max_connections=200") == "max_connections=200")
+        #expect(
+            TextRedaction.text("app --api-key K3Y --access-key=K3Y")
+                == "app --api-key [REDACTED] --access-key=[REDACTED]")
+        #expect(
+            TextRedaction.arguments(["--requirepass", "two words here", "--port", "1"])
+                == ["--requirepass", "[REDACTED]", "--port", "1"])
+        #expect(TextRedaction.arguments(["--password", "--no-such", "x"]) == ["--password", "--no-such", "x"])
+    }
+
+    @Test func hyphenatedKeysAreSecretLikeUnderscored() {
+        for key in ["api-key", "--access-key", "tls-key-file-pass", "requirepass", "Private-Key"] {
+            #expect(SecretRedaction.isSecretKey(key), "\(key)")
+        }
+        for key in ["password-file", "password-encryption", "ssl_passphrase_command", "maxmemory"] {
+            #expect(!SecretRedaction.isSecretKey(key), "\(key)")
+        }
     }
 }

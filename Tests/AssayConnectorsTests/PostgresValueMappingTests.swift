@@ -42,6 +42,24 @@ import Testing
         #expect(!pairs.address.contains("s3"))
         #expect(pairs.address.contains("host=db"))
         #expect(pairs.address.contains("dbname=app"))
+        // Passwords that the generic URL reading cannot see, but libpq reads.
+        for (conninfo, secret) in [("postgres://u:p#w@db/app", "p#w"), ("postgres://u:p?w@db/app", "p?w")] {
+            let odd = LibPQTarget(conninfo: conninfo, password: nil).address
+            #expect(!odd.contains(secret), "\(conninfo)")
+            #expect(odd == "postgres://u@db/app")
+        }
+    }
+
+    @Test func urlPasswordsAreReadInOnePlace() {
+        let text = "from postgres://a:pw1@h1/x to redis://:pw2@h2:6379 via http://h3/p?u=a:b@c"
+        #expect(SecretRedaction.urlPasswords(in: text) == ["pw1", "pw2"])
+        #expect(
+            SecretRedaction.redactURL(text)
+                == "from postgres://a:REDACTED@h1/x to redis://:REDACTED@h2:6379 via http://h3/p?u=a:b@c")
+        #expect(SecretRedaction.redactURL("postgres://app:s3cret@db:5432/app") == "postgres://app:REDACTED@db:5432/app")
+        #expect(SecretRedaction.redactURL("postgres://app@db/app") == "postgres://app@db/app")
+        #expect(SecretRedaction.containsURLPassword("x redis://:p@h") && !SecretRedaction.containsURLPassword("a:b@c"))
+        #expect(LibPQTarget.urlPasswords("postgres://u:p%40ss@h/db?PassWord=q") == ["p%40ss", "q", "p@ss", "q"])
     }
 
     @Test func messagesAreScrubbed() {

@@ -75,7 +75,7 @@ public final class DockerConnector: Connector {
                 "docker: unknown operation '\(DockerRequest.printable(operation))' "
                     + "(get, version, info, containers, container, image, networks)")
         }
-        return try perform(request, deadline: deadline.earliest(.after(options.callTimeout)))
+        return try perform(request, deadline: options.callDeadline(deadline))
     }
 
     /// Nothing to close: every request uses its own connection.

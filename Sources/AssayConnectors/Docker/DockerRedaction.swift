@@ -7,10 +7,12 @@ import AssayCore
 ///   a URL with a password keeps everything but the password. `Config.SecretEnv` then maps each
 ///   such key to ``SecretRedaction/describe(_:)`` of the secret, so checks can still judge weak
 ///   defaults.
-/// - Command lines (`Cmd`, `Entrypoint`, `Args`, the `Command` of listings): the value after a
-///   secret-looking flag (`--requirepass x`, `--password=x`) and URL passwords.
+/// - Command lines — `Cmd`, `Entrypoint` and `Healthcheck.Test` of `Config` and `ContainerConfig`,
+///   and `Path` + `Args` of containers — go through ``TextRedaction/arguments(_:)``; the `Command`
+///   string of listings through ``TextRedaction/text(_:)``.
 /// - `/info`: proxy URLs with credentials.
 enum DockerRedaction {
+    /// What replaces a secret environment value; command lines get ``TextRedaction/placeholder``.
     static let placeholder = "<redacted>"
 
     /// Applies the redaction that fits the resource to its decoded answer.
@@ -35,24 +37,37 @@ enum DockerRedaction {
 
     // MARK: - Inspect answers
 
-    /// A container or image inspect answer: `Config`, `ContainerConfig` and `Args`.
+    /// A container or image inspect answer: `Config`, `ContainerConfig` and `Path` + `Args`.
     static func redactInspect(_ value: JSONValue) -> JSONValue {
         guard case .object(var members) = value else { return value }
         for key in ["Config", "ContainerConfig"] {
             if let config = members[key] { members[key] = redactConfig(config) }
         }
-        if let args = members["Args"]?.arrayValue { members["Args"] = .array(redactArguments(args)) }
+        if let args = members["Args"] {
+            // `Args` follows the program in `Path`: scrub them together, so `redis-cli -a` is seen.
+            if let path = members["Path"]?.stringValue, case .array(let items) = args {
+                let scrubbed = redactArguments(.array([.string(path)] + items)).arrayValue ?? []
+                members["Args"] = .array(Array(scrubbed.dropFirst()))
+            } else {
+                members["Args"] = redactArguments(args)
+            }
+        }
         return .object(members)
     }
 
-    /// A container configuration: `Env`, `Cmd`, `Entrypoint`; adds `SecretEnv` (empty without secrets).
+    /// A container configuration: `Env`, `Cmd`, `Entrypoint`, `Healthcheck.Test`; adds `SecretEnv`
+    /// (empty without secrets).
     static func redactConfig(_ config: JSONValue) -> JSONValue {
         guard case .object(var members) = config else { return config }
         let (redacted, secrets) = redactEnvironment(members["Env"]?.arrayValue ?? [])
         if members["Env"]?.arrayValue != nil { members["Env"] = .array(redacted) }
         members["SecretEnv"] = .object(secrets)  // always there, so checks need not test for it
         for key in ["Cmd", "Entrypoint"] {
-            if let args = members[key]?.arrayValue { members[key] = .array(redactArguments(args)) }
+            if let args = members[key] { members[key] = redactArguments(args) }
+        }
+        if case .object(var healthcheck)? = members["Healthcheck"], let test = healthcheck["Test"] {
+            healthcheck["Test"] = redactArguments(test)
+            members["Healthcheck"] = .object(healthcheck)
         }
         return .object(members)
     }
@@ -68,7 +83,7 @@ enum DockerRedaction {
                 secrets[key] = SecretRedaction.describe(value)
                 return .string("\(key)=\(placeholder)")
             }
-            if let password = urlPassword(value) {
+            if let password = SecretRedaction.urlPasswords(in: value).first {
                 secrets[key] = SecretRedaction.describe(password)
                 return .string("\(key)=\(SecretRedaction.redactURL(value))")
             }
@@ -79,62 +94,25 @@ enum DockerRedaction {
 
     // MARK: - Command lines
 
-    /// Arguments with the value of secret flags and URL passwords removed.
-    static func redactArguments(_ args: [JSONValue]) -> [JSONValue] {
-        let strings = args.map { $0.stringValue }
-        guard strings.allSatisfy({ $0 != nil }) else { return args }
-        return redactWords(strings.map { $0! }).map(JSONValue.string)
-    }
-
-    static func redactWords(_ words: [String]) -> [String] {
-        var out: [String] = []
-        var hideNext = false
-        for word in words {
-            if hideNext {
-                out.append(placeholder)
-                hideNext = false
-                continue
-            }
-            if let eq = word.firstIndex(of: "="), isSecretFlag(word[..<eq]) {
-                out.append(String(word[...eq]) + placeholder)
-            } else if word.hasPrefix("-"), isSecretFlag(word[...]) {
-                out.append(word)
-                hideNext = true
-            } else {
-                out.append(SecretRedaction.redactURL(word))
-            }
+    /// A command line given as an array, scrubbed by ``TextRedaction/arguments(_:)``; an array that is
+    /// not all strings has each string scrubbed as text.
+    static func redactArguments(_ value: JSONValue) -> JSONValue {
+        guard case .array(let items) = value else { return value }
+        let strings = items.compactMap(\.stringValue)
+        guard strings.count == items.count else {
+            return .array(items.map { item in item.stringValue.map { .string(TextRedaction.text($0)) } ?? item })
         }
-        return out
+        return .array(TextRedaction.arguments(strings).map(JSONValue.string))
     }
 
-    /// The `Command` string of a container listing, redacted word by word.
+    /// The `Command` string of a container listing.
     static func redactListing(_ entry: JSONValue) -> JSONValue {
         guard case .object(var members) = entry, let command = members["Command"]?.stringValue else { return entry }
-        let words = command.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-        members["Command"] = .string(redactWords(words).joined(separator: " "))
+        members["Command"] = .string(TextRedaction.text(command))
         return .object(members)
     }
 
-    private static func isSecretFlag(_ flag: Substring) -> Bool {
-        let name = flag.drop { $0 == "-" }
-        guard !name.isEmpty else { return false }
-        return SecretRedaction.isSecretKey(String(name.map { $0 == "-" ? "_" : $0 }))
-    }
-
     // MARK: - Helpers
-
-    /// The password in a URL's user information, if there is one (the same reading as
-    /// ``SecretRedaction/redactURL(_:)``).
-    static func urlPassword(_ text: String) -> String? {
-        guard SecretRedaction.containsURLPassword(text), let schemeEnd = text.range(of: "://") else { return nil }
-        let rest = text[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@") else { return nil }
-        let userinfo = authority[..<at]
-        guard let colon = userinfo.firstIndex(of: ":") else { return nil }
-        return String(userinfo[userinfo.index(after: colon)...])
-    }
 
     private static func mapArray(_ value: JSONValue, _ transform: (JSONValue) -> JSONValue) -> JSONValue {
         guard case .array(let items) = value else { return value }

@@ -17,13 +17,7 @@ public enum ConfigKind: String, CaseIterable, Hashable, Sendable {
 
     /// The kind of a file from its name (the last path component), or nil when Assay does not read it.
     public static func recognise(fileName name: String) -> ConfigKind? {
-        switch name {
-        case "pgbouncer.ini", "userlist.txt", "redis.conf", "postgresql.conf", "postgresql.auto.conf",
-            "pg_hba.conf", ".env":
-            return exactNames[name]
-        default:
-            break
-        }
+        if let kind = exactNames[name] { return kind }
         if name.hasSuffix(".pgbouncer.ini") { return .pgbouncer }
         if name.hasSuffix(".redis.conf") || (name.hasPrefix("redis-") && name.hasSuffix(".conf")) { return .redis }
         if name.hasSuffix(".yml") || name.hasSuffix(".yaml") {

@@ -39,6 +39,8 @@ public final class FilesConnector: Connector, @unchecked Sendable {
     private let lock = NSLock()
     private var listing: [(path: String, kind: ConfigKind)]?
     private var documents: [String: JSONValue] = [:]
+    /// `.env` files read once, for their own document and for every compose file beside them.
+    private var dotenvFiles: [String: Result<DotenvParser.File, ConfigParseError>] = [:]
 
     /// - Parameter root: the folder to audit, absolute or relative to the current directory.
     public init(root: String) {
@@ -117,29 +119,46 @@ public final class FilesConnector: Connector, @unchecked Sendable {
     }
 
     private func parse(_ path: String, kind: ConfigKind) throws(ConfigParseError) -> JSONValue {
-        let text = try read(path)
         switch kind {
-        case .pgbouncer: return try PgBouncerIniParser.parse(text, path: path)
-        case .userlist: return try UserlistParser.parse(text, path: path)
-        case .redis: return try RedisConfParser.parse(text, path: path)
-        case .postgresql: return try PostgresConfParser.parse(text, path: path)
-        case .hba: return try HbaParser.parse(text, path: path)
-        case .dotenv: return try DotenvParser.parse(text, path: path)
-        case .compose:
-            let folder = path.split(separator: "/").dropLast().joined(separator: "/")
-            let dotenvPath = folder.isEmpty ? ".env" : folder + "/.env"
-            var dotenv: DotenvParser.File?
-            var info = stat()
-            if lstat(tree.root + "/" + dotenvPath, &info) == 0 {
-                do {
-                    dotenv = try DotenvParser.read(try read(dotenvPath), path: dotenvPath)
-                } catch {
-                    throw ConfigParseError(
-                        path: path, line: 0, message: "cannot interpolate: \(error.description)")
-                }
-            }
-            return try ComposeParser.parse(text, path: path, dotenv: dotenv, dotenvPath: dotenvPath)
+        case .pgbouncer: return try PgBouncerIniParser.parse(try read(path), path: path)
+        case .userlist: return try UserlistParser.parse(try read(path), path: path)
+        case .redis: return try RedisConfParser.parse(try read(path), path: path)
+        case .postgresql: return try PostgresConfParser.parse(try read(path), path: path)
+        case .hba: return try HbaParser.parse(try read(path), path: path)
+        case .dotenv: return DotenvParser.document(try dotenvFile(path))
+        case .compose: return try compose(path)
         }
+    }
+
+    /// A compose file, interpolated from the `.env` beside it (if there is one).
+    private func compose(_ path: String) throws(ConfigParseError) -> JSONValue {
+        let text = try read(path)
+        let folder = path.split(separator: "/").dropLast().joined(separator: "/")
+        let dotenvPath = folder.isEmpty ? ".env" : folder + "/.env"
+        var dotenv: DotenvParser.File?
+        var info = stat()
+        if lstat(tree.root + "/" + dotenvPath, &info) == 0 {
+            do {
+                dotenv = try dotenvFile(dotenvPath)
+            } catch {
+                throw ConfigParseError(path: path, line: 0, message: "cannot interpolate: \(error.description)")
+            }
+        }
+        return try ComposeParser.parse(text, path: path, dotenv: dotenv, dotenvPath: dotenvPath)
+    }
+
+    /// A `.env` file read and parsed once — for its own document and for every compose file beside
+    /// it — or why it could not be.
+    private func dotenvFile(_ path: String) throws(ConfigParseError) -> DotenvParser.File {
+        if let cached = dotenvFiles[path] { return try cached.get() }
+        let result: Result<DotenvParser.File, ConfigParseError>
+        do {
+            result = .success(try DotenvParser.read(try read(path), path: path))
+        } catch {
+            result = .failure(error)
+        }
+        dotenvFiles[path] = result
+        return try result.get()
     }
 
     /// The text of a file inside the root, at most ``maxFileSize`` bytes.

@@ -49,7 +49,5 @@ enum BestEffortCancel {
         }
 
         func release() { lock.withLock { value -= 1 } }
-
-        var current: Int { lock.withLock { value } }
     }
 }

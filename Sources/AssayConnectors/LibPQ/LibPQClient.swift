@@ -21,11 +21,6 @@ final class LibPQClient {
 
     deinit { close() }
 
-    /// The deadline a call really has: the caller's, capped by the per-call timeout.
-    func effectiveDeadline(_ deadline: Deadline) -> Deadline {
-        deadline.earliest(.after(options.callTimeout))
-    }
-
     /// Runs `body` on an open connection, connecting first if needed.
     func withConnection<T>(deadline: Deadline, _ body: (LibPQConnection) throws(ConnectorError) -> T)
         throws(ConnectorError) -> T
@@ -51,19 +46,18 @@ final class LibPQClient {
             return value
         } catch {
             if error.kind != .denied && error.kind != .refused || !connection.isHealthy { close() }
+            // Server error messages (SQL errors) may echo what a query held: scrub them here.
             throw ConnectorError(error.kind, target.scrubber.scrub(error.message))
         }
     }
 
+    /// The open connection, connecting first if needed. Connect errors carry libpq's message,
+    /// which ``LibPQConnection`` has already scrubbed.
     func open(deadline: Deadline) throws(ConnectorError) -> LibPQConnection {
         if let connection { return connection }
-        do {
-            let opened = try LibPQConnection.connect(target, connectTimeout: options.connectTimeout, deadline: deadline)
-            connection = opened
-            return opened
-        } catch {
-            throw ConnectorError(error.kind, target.scrubber.scrub(error.message))
-        }
+        let opened = try LibPQConnection.connect(target, connectTimeout: options.connectTimeout, deadline: deadline)
+        connection = opened
+        return opened
     }
 
     func close() {

@@ -61,10 +61,9 @@ final class LibPQConnection {
                 throw Self.connectFailure(message, address: target.address, beforeNetwork: false)
             default:
                 let socket = PQsocket(handle)
-                let outcome = socket < 0
-                    ? .failed(EBADF)
-                    : SocketWait.wait(socket, read: state == PGRES_POLLING_READING,
-                                      write: state == PGRES_POLLING_WRITING, until: limit)
+                let events = (state == PGRES_POLLING_READING ? Int16(POLLIN) : 0)
+                    | (state == PGRES_POLLING_WRITING ? Int16(POLLOUT) : 0)
+                let outcome = socket < 0 ? .failed(EBADF) : SocketWait.wait(socket, for: events, until: limit)
                 switch outcome {
                 case .ready: break
                 case .timedOut:
@@ -75,7 +74,8 @@ final class LibPQConnection {
                     throw ConnectorError(.timeout, "no answer from \(target.address) within \(which) while connecting")
                 case .failed(let code):
                     connection.close()
-                    throw ConnectorError(.failed, "poll failed while connecting to \(target.address): errno \(code)")
+                    throw ConnectorError(
+                        .failed, "poll failed while connecting to \(target.address): \(StreamSocket.errnoText(code))")
                 }
             }
             state = PQconnectPoll(handle)
@@ -171,10 +171,12 @@ final class LibPQConnection {
                 if wrapped.isError, PQstatus(handle) == CONNECTION_BAD { throw lostConnection() }
                 return wrapped
             }
-            switch SocketWait.wait(PQsocket(handle), read: true, write: flush == 1, until: deadline) {
+            let events = Int16(POLLIN) | (flush == 1 ? Int16(POLLOUT) : 0)
+            switch SocketWait.wait(PQsocket(handle), for: events, until: deadline) {
             case .ready: break
             case .timedOut: throw ConnectorError(.timeout, "no answer from \(address) before the call deadline")
-            case .failed(let code): throw ConnectorError(.failed, "poll failed on \(address): errno \(code)")
+            case .failed(let code):
+                throw ConnectorError(.failed, "poll failed on \(address): \(StreamSocket.errnoText(code))")
             }
             if PQconsumeInput(handle) == 0 { throw lostConnection() }
         }

@@ -23,7 +23,13 @@ struct LibPQTarget: Sendable {
         self.password = password
         let parsed = Self.parse(conninfo)
         if Self.isURL(conninfo) {
-            self.address = Self.urlWithoutPasswords(conninfo)
+            var address = Self.urlWithoutPasswords(conninfo)
+            // libpq ends the user information at the first `@` or `/` only, so a password written with
+            // a blank, `#` or `?` escapes the reading above; take out what libpq itself reads.
+            for (key, value) in parsed ?? [] where key == "password" && !value.isEmpty {
+                address = address.replacingOccurrences(of: ":\(value)@", with: "@")
+            }
+            self.address = address
         } else if let parsed {
             self.address = parsed
                 .filter { !Self.secretKeywords.contains($0.key) }
@@ -79,43 +85,36 @@ struct LibPQTarget: Sendable {
         return pairs
     }
 
-    /// The URL with the password removed from its user information and its query.
+    /// The URL with the password removed from its user information and its query:
+    /// `postgres://app:pw@db/app?password=pw&sslmode=require` → `postgres://app@db/app?sslmode=require`.
     static func urlWithoutPasswords(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        var rest = url[schemeEnd.upperBound...]
-        var head = String(url[..<schemeEnd.upperBound])
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-        if let at = rest[..<authorityEnd].lastIndex(of: "@") {
-            let userinfo = rest[..<at]
-            head += userinfo.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            rest = rest[at...]
+        var url = url
+        if let password = SecretRedaction.urlPasswordRanges(in: url).first {
+            url.removeSubrange(url.index(before: password.lowerBound)..<password.upperBound)  // with its `:`
         }
-        guard let question = rest.firstIndex(of: "?") else { return head + rest }
-        let query = rest[rest.index(after: question)...].split(separator: "&").filter { item in
-            let key = item.split(separator: "=", maxSplits: 1).first.map { $0.removingPercentEncoding ?? String($0) }
-            return !secretKeywords.contains(key?.lowercased() ?? "")
+        guard let question = url.firstIndex(of: "?") else { return url }
+        let query = url[url.index(after: question)...].split(separator: "&").filter { item in
+            !secretKeywords.contains(queryKey(item))
         }
-        return head + rest[..<question] + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        return url[..<question] + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
     }
 
-    /// Passwords a URL carries, raw and percent-decoded.
+    /// Passwords a URL carries, in its user information or its query, raw and percent-decoded.
     static func urlPasswords(_ url: String) -> [String] {
-        guard let schemeEnd = url.range(of: "://") else { return [] }
-        let rest = url[schemeEnd.upperBound...]
-        var found: [String] = []
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-        if let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
-            found.append(String(rest[rest.index(after: colon)..<at]))
-        }
-        if let question = rest.firstIndex(of: "?") {
-            for item in rest[rest.index(after: question)...].split(separator: "&") {
+        var found = Array(SecretRedaction.urlPasswords(in: url).prefix(1))
+        if let question = url.firstIndex(of: "?") {
+            for item in url[url.index(after: question)...].split(separator: "&") {
                 let parts = item.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, secretKeywords.contains((parts[0].removingPercentEncoding ?? "").lowercased()) {
-                    found.append(String(parts[1]))
-                }
+                if parts.count == 2, secretKeywords.contains(queryKey(item)) { found.append(String(parts[1])) }
             }
         }
         return found + found.compactMap { $0.removingPercentEncoding }
+    }
+
+    /// The lower-cased, percent-decoded key of a `key=value` query item.
+    private static func queryKey(_ item: Substring) -> String {
+        let key = item.split(separator: "=", maxSplits: 1).first ?? ""
+        return (key.removingPercentEncoding ?? String(key)).lowercased()
     }
 
     static func quoteConninfoValue(_ value: String) -> String {

@@ -1,7 +1,6 @@
 /// An HTTP/1.1 response read in full.
 struct HTTPResponse {
     var status: Int
-    var reason: String
     /// Header names lower-cased, in the order received.
     var headers: [(name: String, value: String)]
     var body: [UInt8]
@@ -20,7 +19,7 @@ struct HTTPResponse {
 /// chunk sizes, so feeding a large response in small reads stays linear.
 struct HTTPResponseReader {
     private(set) var buffer: [UInt8] = []
-    private var head: (status: Int, reason: String, headers: [(name: String, value: String)], bodyStart: Int)?
+    private var head: (status: Int, headers: [(name: String, value: String)], bodyStart: Int)?
 
     mutating func append(_ bytes: [UInt8]) { buffer.append(contentsOf: bytes) }
 
@@ -36,7 +35,7 @@ struct HTTPResponseReader {
         guard let head else { return nil }
         let body = buffer[head.bodyStart...]
         func make(_ body: [UInt8]) -> HTTPResponse {
-            HTTPResponse(status: head.status, reason: head.reason, headers: head.headers, body: body)
+            HTTPResponse(status: head.status, headers: head.headers, body: body)
         }
         let lookup = { (name: String) in head.headers.first { $0.name == name }?.value }
 
@@ -65,8 +64,7 @@ struct HTTPResponseReader {
 
     private static func parseHead(
         _ bytes: ArraySlice<UInt8>, bodyStart: Int
-    ) throws(ConnectorError) -> (status: Int, reason: String, headers: [(name: String, value: String)], bodyStart: Int)
-    {
+    ) throws(ConnectorError) -> (status: Int, headers: [(name: String, value: String)], bodyStart: Int) {
         let text = String(decoding: bytes, as: UTF8.self)
         var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
         guard !lines.isEmpty else { throw ConnectorError(.failed, "empty HTTP response") }
@@ -80,7 +78,7 @@ struct HTTPResponseReader {
             headers.append(
                 (String(line[..<colon]).lowercased(), String(line[line.index(after: colon)...]).trimmingSpaces))
         }
-        return (status, parts.count > 2 ? String(parts[2]) : "", headers, bodyStart)
+        return (status, headers, bodyStart)
     }
 
     /// The decoded body, or nil while the terminating zero-size chunk has not arrived.

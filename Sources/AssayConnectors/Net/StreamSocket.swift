@@ -126,16 +126,13 @@ final class StreamSocket {
         try StreamSocket.wait(fd: fd, for: events, deadline: deadline, doing: activity)
     }
 
-    /// `poll(2)` on one descriptor until it is ready or the deadline passes; shared with the hiredis
-    /// connection, whose descriptor this type does not own.
+    /// ``SocketWait`` on one descriptor until it is ready or the deadline passes; shared with the
+    /// hiredis connection, whose descriptor this type does not own.
     static func wait(fd: Int32, for events: Int16, deadline: Deadline, doing activity: String) throws(ConnectorError) {
-        while true {
-            let timeout = deadline.remainingMilliseconds
-            if timeout == 0 { throw ConnectorError(.timeout, "deadline passed while \(activity)") }
-            var entry = pollfd(fd: fd, events: events, revents: 0)
-            let rc = poll(&entry, 1, timeout)
-            if rc > 0 { return }  // ready, or an error/hangup that the next read or write reports
-            if rc < 0, errno != EINTR { throw ConnectorError(.failed, "poll: \(StreamSocket.errnoText())") }
+        switch SocketWait.wait(fd, for: events, until: deadline) {
+        case .ready: return
+        case .timedOut: throw ConnectorError(.timeout, "deadline passed while \(activity)")
+        case .failed(let code): throw ConnectorError(.failed, "poll: \(StreamSocket.errnoText(code))")
         }
     }
 

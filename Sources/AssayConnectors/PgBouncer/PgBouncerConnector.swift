@@ -45,7 +45,7 @@ public final class PgBouncerConnector: Connector {
     public func call(_ operation: String, _ arguments: [JSONValue], deadline: Deadline) throws(ConnectorError)
         -> JSONValue
     {
-        let deadline = client.effectiveDeadline(deadline)
+        let deadline = client.options.callDeadline(deadline)
         switch operation {
         case "show":
             guard arguments.count == 1, let requested = arguments[0].stringValue else {
@@ -58,7 +58,7 @@ public final class PgBouncerConnector: Connector {
             }
             return .array(try show(name, deadline: deadline))
         case "version":
-            guard arguments.isEmpty else { throw ConnectorError(.refused, "version takes no arguments") }
+            try PostgresConnector.expectNoArguments(operation, arguments)
             return try version(deadline: deadline)
         default:
             throw ConnectorError(.refused, "unknown PgBouncer operation '\(operation)' (known: "

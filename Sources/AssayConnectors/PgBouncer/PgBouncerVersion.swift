@@ -1,5 +1,5 @@
 /// A PgBouncer version number read from text such as `PgBouncer 1.18.0` or `1.25.1/bouncer`.
-struct PgBouncerVersion: Hashable, Comparable {
+struct PgBouncerVersion: Hashable {
     var major: Int
     var minor: Int
     var patch: Int
@@ -35,8 +35,6 @@ struct PgBouncerVersion: Hashable, Comparable {
         }
         return nil
     }
-
-    static func < (a: Self, b: Self) -> Bool { (a.major, a.minor, a.patch) < (b.major, b.minor, b.patch) }
 
     private static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
 }

@@ -53,7 +53,7 @@ public final class PostgresConnector: Connector {
     public func call(_ operation: String, _ arguments: [JSONValue], deadline: Deadline) throws(ConnectorError)
         -> JSONValue
     {
-        let deadline = client.effectiveDeadline(deadline)
+        let deadline = client.options.callDeadline(deadline)
         switch operation {
         case "query":
             let (sql, parameters) = try Self.queryArguments(arguments)

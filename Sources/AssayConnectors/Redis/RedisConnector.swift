@@ -29,6 +29,8 @@ public final class RedisConnector: Connector {
     public let address: String
 
     private let endpoint: Result<RedisEndpoint, ConnectorError>
+    /// Keeps the password (as given, in the URL, percent-decoded) out of error messages.
+    private let scrubber: SecretScrubber
     private let options: ConnectorOptions
     private var connection: HiredisConnection?
 
@@ -46,6 +48,9 @@ public final class RedisConnector: Connector {
             endpoint = .failure(error)
             address = url.lowercased().hasPrefix("rediss://") ? SecretRedaction.redactURL(url) : "redis (invalid URL)"
         }
+        var secrets = [password]
+        for raw in SecretRedaction.urlPasswords(in: url) { secrets += [raw, PercentEncoding.decode(raw)] }
+        scrubber = SecretScrubber(secrets: secrets)
     }
 
     public func close() { connection = nil }
@@ -53,7 +58,7 @@ public final class RedisConnector: Connector {
     public func call(_ operation: String, _ arguments: [JSONValue], deadline: Deadline) throws(ConnectorError)
         -> JSONValue
     {
-        let deadline = deadline.earliest(.after(options.callTimeout))
+        let deadline = options.callDeadline(deadline)
         switch operation {
         case "command":
             let argv = try strings(arguments, for: operation)
@@ -158,10 +163,7 @@ public final class RedisConnector: Connector {
 
     /// The error with the password removed, should the server or hiredis ever echo it.
     private func scrubbed(_ error: ConnectorError) -> ConnectorError {
-        guard case .success(let endpoint) = endpoint, let password = endpoint.password, !password.isEmpty,
-            error.message.contains(password)
-        else { return error }
-        return ConnectorError(error.kind, error.message.replacing(password, with: "<redacted>"))
+        ConnectorError(error.kind, scrubber.scrub(error.message))
     }
 
     // MARK: - Arguments

@@ -2,24 +2,14 @@ import AssayCore
 
 /// Removes secrets from Redis replies before any check sees them.
 ///
-/// - `CONFIG GET`: the values of `requirepass`, `masterauth`, `tls-key-file-pass`,
-///   `tls-client-key-file-pass` (and any name that ``SecretRedaction/isSecretKey(_:)`` calls secret)
-///   become ``SecretRedaction/describe(_:)``, so a check sees whether a password is set, not what it is.
+/// - `CONFIG GET`: the values of parameters that ``SecretRedaction/isSecretKey(_:)`` calls secret
+///   (`requirepass`, `masterauth`, `tls-key-file-pass`, `tls-client-key-file-pass`, …) become
+///   ``SecretRedaction/describe(_:)``, so a check sees whether a password is set, not what it is.
 /// - `ACL LIST`: password hashes `#…` and passwords `>…`, `<…`, `!…` in rules become `#<redacted>` etc.
 /// - `SLOWLOG GET`: arguments of `AUTH`, `HELLO … AUTH`, `MIGRATE … AUTH`, `CONFIG SET` of a secret,
 ///   `ACL SETUSER` passwords (Redis 7 redacts these itself; older servers did not).
 enum RedisRedaction {
     static let placeholder = "<redacted>"
-
-    /// Configuration parameters whose values are secrets.
-    static let secretParameters: Set<String> = [
-        "requirepass", "masterauth", "tls-key-file-pass", "tls-client-key-file-pass",
-    ]
-
-    static func isSecretParameter(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return secretParameters.contains(lower) || SecretRedaction.isSecretKey(lower.replacingHyphens)
-    }
 
     /// The redacted reply of a command sent through `command`.
     static func redact(reply: JSONValue, of argv: [String]) -> JSONValue {
@@ -28,7 +18,7 @@ enum RedisRedaction {
             guard case .array(let items) = reply else { return reply }
             var out = items
             for i in stride(from: 0, to: items.count - 1, by: 2) {
-                if let name = items[i].stringValue, isSecretParameter(name) {
+                if let name = items[i].stringValue, SecretRedaction.isSecretKey(name) {
                     out[i + 1] = SecretRedaction.describe(items[i + 1].stringValue ?? "")
                 }
             }
@@ -54,7 +44,7 @@ enum RedisRedaction {
     /// A config map (`{name = value}`) with secret values described.
     static func redactConfig(_ map: [String: JSONValue]) -> [String: JSONValue] {
         var out = map
-        for (name, value) in map where isSecretParameter(name) {
+        for (name, value) in map where SecretRedaction.isSecretKey(name) {
             out[name] = SecretRedaction.describe(value.stringValue ?? "")
         }
         return out
@@ -85,7 +75,9 @@ enum RedisRedaction {
             }
         case "CONFIG":
             guard args.count > 1, args[1].uppercased() == "SET" else { break }
-            for i in stride(from: 2, to: args.count - 1, by: 2) where isSecretParameter(args[i]) { hide(i + 1) }
+            for i in stride(from: 2, to: args.count - 1, by: 2) where SecretRedaction.isSecretKey(args[i]) {
+                hide(i + 1)
+            }
         case "ACL":
             guard args.count > 1, args[1].uppercased() == "SETUSER" else { break }
             for i in 3..<max(3, args.count) {
@@ -98,8 +90,4 @@ enum RedisRedaction {
         }
         return out
     }
-}
-
-extension String {
-    fileprivate var replacingHyphens: String { String(map { $0 == "-" ? "_" : $0 }) }
 }

@@ -15,8 +15,11 @@ public enum SecretRedaction {
         "CREDENTIAL", "AUTH_KEY", "ACCESS_KEY", "MASTERAUTH", "REQUIREPASS",
     ]
 
-    /// Keys that contain a marker but hold no secret.
-    static let nonSecretKeys: Set<String> = ["PASSWORD_ENCRYPTION", "PASSWORD_FILE", "PASSFILE", "AUTH_TYPE", "AUTH_FILE"]
+    /// Keys that contain a marker but hold no secret (upper-case, `_` for `-`).
+    static let nonSecretKeys: Set<String> = [
+        "PASSWORD_ENCRYPTION", "PASSWORD_FILE", "PASSFILE", "AUTH_TYPE", "AUTH_FILE",
+        "SSL_PASSPHRASE_COMMAND", "SSL_PASSPHRASE_COMMAND_SUPPORTS_RELOAD",
+    ]
 
     /// Values that anyone would try first (compared lower-case).
     public static let wellKnownWeakValues: Set<String> = [
@@ -26,9 +29,10 @@ public enum SecretRedaction {
         "user", "docker", "toor",
     ]
 
-    /// Whether the value under this key should be treated as a secret.
+    /// Whether the value under this key should be treated as a secret. Case does not matter, and
+    /// `-` counts as `_`: `api-key`, `--access-key` and `tls-key-file-pass` are secret like `API_KEY`.
     public static func isSecretKey(_ key: String) -> Bool {
-        let upper = key.uppercased()
+        let upper = String(key.uppercased().map { $0 == "-" ? "_" : $0 })
         if nonSecretKeys.contains(upper) || upper.hasSuffix("_FILE") { return false }
         return secretKeyMarkers.contains { upper.contains($0) }
     }
@@ -66,20 +70,46 @@ public enum SecretRedaction {
         ])
     }
 
-    /// Removes the password from a URL's user information, keeping everything else:
-    /// `postgres://app:s3cret@db:5432/app` becomes `postgres://app:REDACTED@db:5432/app`.
-    /// Text that is not such a URL comes back unchanged.
+    // MARK: - URL passwords
+
+    /// Removes the password from the user information of every URL in the text, keeping everything
+    /// else: `postgres://app:s3cret@db:5432/app` becomes `postgres://app:REDACTED@db:5432/app`.
+    /// Text without such a URL comes back unchanged.
     public static func redactURL(_ text: String) -> String {
-        guard let schemeEnd = text.range(of: "://") else { return text }
-        let rest = text[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@") else { return text }
-        let userinfo = authority[..<at]
-        guard let colon = userinfo.firstIndex(of: ":") else { return text }
-        return String(text[..<colon]) + ":REDACTED" + String(text[at...])
+        let ranges = urlPasswordRanges(in: text)
+        guard !ranges.isEmpty else { return text }
+        var out = ""
+        var last = text.startIndex
+        for range in ranges {
+            out += text[last..<range.lowerBound] + "REDACTED"
+            last = range.upperBound
+        }
+        return out + text[last...]
     }
 
     /// Whether a text holds a URL with a password in it.
-    public static func containsURLPassword(_ text: String) -> Bool { redactURL(text) != text }
+    public static func containsURLPassword(_ text: String) -> Bool { !urlPasswordRanges(in: text).isEmpty }
+
+    /// The passwords in the user information of the URLs in the text, as written (not percent-decoded).
+    static func urlPasswords(in text: String) -> [String] {
+        urlPasswordRanges(in: text).map { String(text[$0]) }
+    }
+
+    /// Where the password of each `scheme://user:password@host` in the text is. The authority ends at
+    /// `/`, `?`, `#` or a blank; its last `@` ends the user information, whose first `:` starts the password.
+    static func urlPasswordRanges(in text: String) -> [Range<String.Index>] {
+        var ranges: [Range<String.Index>] = []
+        var rest = text[...]
+        while let schemeEnd = rest.range(of: "://") {
+            rest = rest[schemeEnd.upperBound...]
+            let authorityEnd =
+                rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0.isWhitespace }) ?? rest.endIndex
+            let authority = rest[..<authorityEnd]
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                ranges.append(text.index(after: colon)..<at)
+                rest = rest[at...]
+            }
+        }
+        return ranges
+    }
 }

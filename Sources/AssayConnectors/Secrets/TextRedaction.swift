@@ -10,7 +10,8 @@ import AssayCore
 /// - a secret-looking flag (`--requirepass`, `--password`, and `-a` after `redis-cli`) loses the
 ///   argument that follows it, unless that argument is itself a flag.
 ///
-/// Quoting inside a single string is not understood: `-a 'two words'` loses only `'two`.
+/// Quoting inside a single string is not understood: `-a 'two words'` loses only `'two`. In a list
+/// of arguments (``arguments(_:)``) the element after a secret flag goes whole.
 enum TextRedaction {
     /// What replaces a secret inside text.
     static let placeholder = "[REDACTED]"
@@ -42,9 +43,17 @@ enum TextRedaction {
     }
 
     /// A command given as a list of arguments, scrubbed with the same rules across elements.
+    ///
+    /// The element after a secret-looking flag is replaced whole, blanks and all
+    /// (`["--requirepass", "two words"]`), unless it is itself a flag. Any other element with blanks
+    /// (`sh -c` scripts, `CMD-SHELL` healthchecks) is scrubbed as ``text(_:)``.
     static func arguments(_ arguments: [String]) -> [String] {
         var state = State()
         return arguments.map { argument in
+            if state.pendingSecret, !argument.hasPrefix("-") {
+                state.pendingSecret = false
+                return placeholder
+            }
             if argument.contains(where: \.isWhitespace) {
                 state.pendingSecret = false
                 return text(argument)

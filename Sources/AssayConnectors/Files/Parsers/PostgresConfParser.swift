@@ -23,9 +23,6 @@ import AssayCore
 enum PostgresConfParser {
     static let includeDirectives: Set<String> = ["include", "include_if_exists", "include_dir"]
 
-    /// Settings whose names look secret but hold none.
-    static let nonSecretSettings: Set<String> = ["ssl_passphrase_command", "ssl_passphrase_command_supports_reload"]
-
     static func parse(_ text: String, path: String) throws(ConfigParseError) -> JSONValue {
         var settings: [String: JSONValue] = [:]
         var includes: [JSONValue] = []
@@ -67,7 +64,7 @@ enum PostgresConfParser {
 
     /// `{value, line, number?, bytes?, ms?, bool?}` for one setting.
     static func setting(_ name: String, _ value: String, line: JSONValue) -> JSONValue {
-        if SecretRedaction.isSecretKey(name), !nonSecretSettings.contains(name) {
+        if SecretRedaction.isSecretKey(name) {
             return ["value": SecretRedaction.describe(value), "line": line]
         }
         var table: [String: JSONValue] = ["value": .string(TextRedaction.text(value)), "line": line]

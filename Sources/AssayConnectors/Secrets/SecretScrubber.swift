@@ -1,10 +1,11 @@
 import Foundation
 
-/// Removes passwords from text that came from libpq or a server before it leaves a connector.
+/// Removes passwords from text that came from a client library or a server (error messages, and
+/// libpq's result values) before it leaves a connector.
 ///
 /// Three passes, each cheap when there is nothing to find:
-/// 1. every known secret (the explicit password, the one in the connection string, `PGPASSWORD`)
-///    is replaced wherever it occurs;
+/// 1. every known secret (the explicit password, the one in the connection string or URL,
+///    `PGPASSWORD`) is replaced wherever it occurs;
 /// 2. URL user information loses its password (`postgres://u:pw@h` → `postgres://u:REDACTED@h`);
 /// 3. conninfo-style `password=value` and `sslpassword=value` pairs lose their value.
 struct SecretScrubber: Sendable {
@@ -33,7 +34,7 @@ struct SecretScrubber: Sendable {
         for secret in secrets where text.contains(secret) {
             text = text.replacingOccurrences(of: secret, with: Self.replacement)
         }
-        if text.contains("://") { text = Self.redactURLPasswords(text) }
+        if text.contains("://") { text = SecretRedaction.redactURL(text) }
         if text.range(of: "password", options: .caseInsensitive) != nil { text = Self.redactPasswordPairs(text) }
         return text
     }
@@ -46,26 +47,6 @@ struct SecretScrubber: Sendable {
             for byte in bytes where interestingBytes[Int(byte)] { return true }
             return false
         }
-    }
-
-    // MARK: - URL user information
-
-    /// Redacts the password of every `scheme://user:password@host` in the text.
-    static func redactURLPasswords(_ text: String) -> String {
-        var out = ""
-        var rest = Substring(text)
-        while let schemeEnd = rest.range(of: "://") {
-            out += rest[..<schemeEnd.upperBound]
-            rest = rest[schemeEnd.upperBound...]
-            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0.isWhitespace })
-                ?? rest.endIndex
-            let authority = rest[..<authorityEnd]
-            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
-                out += rest[..<colon] + ":" + replacement
-                rest = rest[at...]
-            }
-        }
-        return out + rest
     }
 
     // MARK: - conninfo pairs
