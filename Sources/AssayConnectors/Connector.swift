@@ -59,16 +59,40 @@ public struct ConnectorError: Error, Hashable, Sendable, CustomStringConvertible
     public var isSticky: Bool { kind == .unreachable || kind == .timeout }
 }
 
-/// Connect timeout and per-call deadline for live targets.
+/// Caps on what one connector reply may hold, enforced while the reply is read (never after it
+/// has been buffered whole). A reply over a cap fails its call with ``ConnectorError/Kind/failed``
+/// ("reply larger than 16 MiB (limits.reply_max_mb)") and the connection is dropped.
+public struct ReplyLimits: Hashable, Sendable {
+    /// Bytes of one reply as received (default 16 MiB).
+    public var bytes: Int
+    /// Rows of one PostgreSQL or PgBouncer result (default 100 000).
+    public var rows: Int
+    /// Values in one reply: Redis array elements, JSON values (default 1 000 000).
+    public var elements: Int
+    /// Nesting of Redis arrays and JSON containers (default 64).
+    public var depth: Int
+
+    public init(bytes: Int = 16 << 20, rows: Int = 100_000, elements: Int = 1_000_000, depth: Int = 64) {
+        self.bytes = bytes
+        self.rows = rows
+        self.elements = elements
+        self.depth = depth
+    }
+}
+
+/// Connect timeout, per-call deadline and reply caps for live targets.
 public struct ConnectorOptions: Hashable, Sendable {
     /// Default 5 s.
     public var connectTimeout: Duration
     /// Default 10 s.
     public var callTimeout: Duration
+    /// What one reply may hold.
+    public var replyLimits: ReplyLimits
 
-    public init(connectTimeout: Duration = .seconds(5), callTimeout: Duration = .seconds(10)) {
+    public init(connectTimeout: Duration = .seconds(5), callTimeout: Duration = .seconds(10), replyLimits: ReplyLimits = ReplyLimits()) {
         self.connectTimeout = connectTimeout
         self.callTimeout = callTimeout
+        self.replyLimits = replyLimits
     }
 
     /// The deadline a call really has: the caller's, capped by ``callTimeout``.

@@ -242,7 +242,11 @@ struct ConfigurationReader {
 
     func limits(_ value: JSONValue?, into configuration: inout Configuration) throws(ConfigurationError) {
         let fields = try object(
-            value, "limits", keys: ["memory_mb", "instructions", "check_timeout_ms", "connect_timeout_ms", "call_timeout_ms"])
+            value, "limits",
+            keys: [
+                "memory_mb", "instructions", "check_timeout_ms", "connect_timeout_ms", "call_timeout_ms", "reply_max_mb",
+                "reply_max_rows", "reply_max_elements", "reply_max_depth",
+            ])
         if let mb = try int(fields["memory_mb"], "limits.memory_mb") { configuration.limits.memoryBytes = mb << 20 }
         if let n = try int(fields["instructions"], "limits.instructions") { configuration.limits.instructions = UInt64(n) }
         if let ms = try int(fields["check_timeout_ms"], "limits.check_timeout_ms") { configuration.limits.timeout = .milliseconds(ms) }
@@ -252,5 +256,14 @@ struct ConfigurationReader {
         if let ms = try int(fields["call_timeout_ms"], "limits.call_timeout_ms") {
             configuration.connectorOptions.callTimeout = .milliseconds(ms)
         }
+        func positive(_ key: String) throws(ConfigurationError) -> Int? {
+            guard let n = try int(fields[key], "limits.\(key)") else { return nil }
+            guard n > 0 else { throw fail("limits.\(key)", "must be at least 1") }
+            return n
+        }
+        if let mb = try positive("reply_max_mb") { configuration.connectorOptions.replyLimits.bytes = mb << 20 }
+        if let n = try positive("reply_max_rows") { configuration.connectorOptions.replyLimits.rows = n }
+        if let n = try positive("reply_max_elements") { configuration.connectorOptions.replyLimits.elements = n }
+        if let n = try positive("reply_max_depth") { configuration.connectorOptions.replyLimits.depth = n }
     }
 }
