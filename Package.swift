@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(name: "LuaShim", dependencies: ["CLua"]),
+        .target(name: "CProcessShim"),
 
         // MARK: - Assay modules
         .target(name: "AssayCore"),
@@ -40,7 +41,7 @@ let package = Package(
         .target(
             name: "AssayKit",
             dependencies: [
-                "AssayCore", "AssayLua", "AssayConnectors", "AssayReport", "AssayCertify",
+                "AssayCore", "AssayLua", "AssayConnectors", "AssayReport", "AssayCertify", "CLibPQ", "CProcessShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]

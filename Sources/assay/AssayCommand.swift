@@ -26,6 +26,7 @@ enum AssayExit {
 @main
 enum Main {
     static func main() {
+        AssayWorker.serveIfRequested()
         do {
             var command = try AssayCommand.parseAsRoot()
             try command.run()

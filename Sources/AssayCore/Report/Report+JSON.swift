@@ -20,6 +20,7 @@ extension Report {
             "verdict_reasons": .array(decision.reasons.map { .string($0) }),
             "waivers": .array(waivers.map(\.json)),
             "policy": policy.json,
+            "incomplete": .array(incomplete.map { .string($0) }),
         ])
     }
 }

@@ -62,10 +62,13 @@ public struct Report: Hashable, Sendable {
     public var decision: VerdictDecision
     public var waivers: [WaiverOutcome]
     public var policy: Policy
+    /// Why the run did not get to every check it planned; empty when it did.
+    public var incomplete: [String]
 
     public init(
         tool: Tool, startedAt: String, finishedAt: String, targets: [TargetInfo], checks: [CheckRecord],
-        findings: [Finding], scores: Scores, decision: VerdictDecision, waivers: [WaiverOutcome], policy: Policy
+        findings: [Finding], scores: Scores, decision: VerdictDecision, waivers: [WaiverOutcome], policy: Policy,
+        incomplete: [String] = []
     ) {
         self.tool = tool
         self.startedAt = startedAt
@@ -77,7 +80,11 @@ public struct Report: Hashable, Sendable {
         self.decision = decision
         self.waivers = waivers
         self.policy = policy
+        self.incomplete = incomplete
     }
+
+    /// Whether every planned check ran (to a pass, fail, error or skip of its own).
+    public var isComplete: Bool { incomplete.isEmpty }
 
     public var verdict: Verdict { decision.verdict }
 

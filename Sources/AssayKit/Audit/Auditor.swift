@@ -5,18 +5,40 @@ import AssayLua
 import Foundation
 import Logging
 
-/// Runs an audit: loads the checks, opens a session per target, runs every check on every
-/// target it needs in a fresh sandbox, applies waivers, scores and decides the verdict.
+/// Runs an audit: loads the checks, plans a job per target, runs the jobs on workers (threads or
+/// processes) under the run's deadlines and connection budget, applies waivers, scores and
+/// decides the verdict.
 ///
-/// Targets run in parallel, each on workers of its own, so a hung target never stalls the others;
-/// the calls of one target go one at a time over its single connection (``TargetSession``).
+/// The run always ends and always reports: a check that fails, stalls or crashes becomes an
+/// `error` finding naming the cause, and checks that could not run at all are reported as "not
+/// checked", with the report marked incomplete. Targets run in parallel, each on a worker of its
+/// own, so a hung target never holds up the others.
+///
+/// ```swift
+/// let result = try Auditor(configuration: configuration).run()
+/// print(result.report.verdict)   // NOT CERTIFIED
+/// ```
 public struct Auditor: Sendable {
+    /// Where checks run.
+    public enum Isolation: Hashable, Sendable {
+        /// On threads of this process: nothing to set up, but a check stuck in C code cannot be
+        /// killed (the run goes on without it) and a crash ends the whole process.
+        case threads
+        /// In worker processes of `executable`, which must call
+        /// ``AssayWorker/serveIfRequested(arguments:)`` first thing in `main` (the `assay` CLI
+        /// does): a stuck worker is killed at its deadline, and a crash costs only the check it
+        /// happened in.
+        case workerProcesses(executable: String)
+    }
+
     public var configuration: Configuration
     public var logger: Logger
+    public var isolation: Isolation
 
-    public init(configuration: Configuration, logger: Logger = Logger(label: "assay")) {
+    public init(configuration: Configuration, logger: Logger = Logger(label: "assay"), isolation: Isolation = .threads) {
         self.configuration = configuration
         self.logger = logger
+        self.isolation = isolation
     }
 
     /// The id under which a check file that does not load is reported.
@@ -30,116 +52,102 @@ public struct Auditor: Sendable {
         return scripts
     }
 
-    /// Runs the audit against live targets, or against a recorded transcript.
+    /// Runs the audit against live targets, or against a recorded transcript, and waits for it.
     public func run(replaying transcript: Transcript? = nil) throws(ConfigurationError) -> AuditResult {
-        let startedAt = Self.unixNow()
-        let kinds = Set(transcript?.targets.map(\.kind) ?? configuration.targets.map(\.kind))
-        let (checks, problems) = CheckLoader.loadAll(try scripts(kinds: kinds), limits: configuration.limits)
-        let active = checks.filter { configuration.selects($0.descriptor) }
-        let sessions = try openSessions(replaying: transcript)
-        defer { sessions.forEach { $0.close() } }
-        let environment = SessionEnvironment(
-            sessions: Dictionary(uniqueKeysWithValues: sessions.map { ($0.info.name, $0) }), configuration: configuration,
-            declaredInputs: Dictionary(uniqueKeysWithValues: active.map { ($0.id, $0.declaredInputs) }), logger: logger)
+        try run(replaying: transcript, cancellation: RunCancellation())
+    }
 
-        let collected = FindingCollector()
-        let group = DispatchGroup()
-        let limits = configuration.limits
-        var ran: Set<String> = []
-        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        for session in sessions {
-            let work = active.filter { $0.descriptor.needs.first == session.info.kind }
-            ran.formUnion(work.map(\.id))
-            guard !work.isEmpty else { continue }
-            // Each target has workers of its own (as many as cores): a hung target holds only its own.
-            let queue = WorkQueue(work)
-            for _ in 0..<min(cores, work.count) {
-                group.enter()
-                let thread = Thread { [logger] in
-                    while let check = queue.next() {
-                        let outcome = CheckRunner.run(check, on: session.info, environment: environment, limits: limits)
-                        logger.debug(
-                            "\(check.id) on \(session.info.name): \(outcome.findings.count) findings, \(outcome.instructions) instructions, \(outcome.memoryPeak / 1024) KiB")
-                        collected.add(outcome.findings)
-                    }
-                    group.leave()
+    /// Runs the audit without blocking the caller's thread. Cancelling the task ends the run
+    /// cleanly: workers are stopped, and the result holds what finished, every other check
+    /// reported as not checked and the report marked incomplete.
+    public func run(replaying transcript: Transcript? = nil) async throws(ConfigurationError) -> AuditResult {
+        let cancellation = RunCancellation()
+        let result: Result<AuditResult, ConfigurationError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                // The supervisor blocks in poll(2): give it a thread of its own, not one of the
+                // cooperative pool's. It also stays alive as long as the workers it spawns.
+                let thread = Thread {
+                    continuation.resume(returning: Result { () throws(ConfigurationError) in
+                        try self.run(replaying: transcript, cancellation: cancellation)
+                    })
                 }
-                thread.stackSize = 16 << 20
+                thread.stackSize = 4 << 20
                 thread.start()
             }
+        } onCancel: {
+            cancellation.cancel()
         }
-        group.wait()
+        return try result.get()
+    }
+
+    private func run(replaying transcript: Transcript?, cancellation: RunCancellation) throws(ConfigurationError) -> AuditResult {
+        let startedAt = Self.unixNow()
+        let targets = try resolveTargets(replaying: transcript)
+        let kinds = Set(targets.map(\.info.kind))
+        let (checks, problems) = CheckLoader.loadAll(try scripts(kinds: kinds), limits: configuration.limits)
+        let active = checks.filter { configuration.selects($0.descriptor) }
+
+        var jobs: [Job] = []
+        var ran: Set<String> = []
+        for target in targets {
+            let work = active.filter { $0.descriptor.needs.first == target.info.kind }.map(\.id)
+            guard !work.isEmpty else { continue }
+            ran.formUnion(work)
+            jobs.append(Job(id: jobs.count + 1, target: target.info.name, checks: work))
+        }
+        let context = RunContext(
+            targets: targets, scripts: active.filter { ran.contains($0.id) }.map(\.script), inputs: configuration.inputs,
+            checkInputs: configuration.checkInputs, limits: configuration.limits, connectorOptions: configuration.connectorOptions,
+            sessionMemoryBytes: configuration.run.sessionMemoryBytes, record: true,
+            replay: transcript.map { Dictionary(grouping: $0.entries, by: \.target) })
+        let plan = Supervisor.Plan(
+            jobs: jobs, checks: Dictionary(uniqueKeysWithValues: active.map { ($0.id, $0.descriptor) }), context: context,
+            settings: configuration.run)
+        let supervisor = Supervisor(plan: plan, launcher: launcher, logger: logger, cancellation: cancellation)
+        var outcome = supervisor.run()
+        for (server, peak) in supervisor.peakConnections.sorted(by: { $0.key < $1.key }) {
+            logger.debug("\(server): at most \(peak) audit connection\(peak == 1 ? "" : "s") at once")
+        }
 
         for problem in problems {
-            collected.add([
+            outcome.findings.append(
                 Finding(
                     checkID: Self.loadErrorCheckID, title: "Check file loads", severity: .info, category: "assay", status: .error,
                     target: "assay", resource: problem.location.path, message: problem.description,
-                    remediation: "Fix the check file; `assay checks lint \(problem.location.path)` shows every problem.")
-            ])
+                    remediation: "Fix the check file; `assay checks lint \(problem.location.path)` shows every problem."))
         }
         let finishedAt = Self.unixNow()
         let report = ReportAssembler.assemble(
-            findings: collected.findings, checks: active.filter { ran.contains($0.id) }, targets: sessions.map(\.info),
-            configuration: configuration, startedAt: startedAt, finishedAt: finishedAt)
-        let record = Transcript(
-            tool: report.tool, targets: sessions.map(\.info), entries: sessions.flatMap(\.entries))
-        return AuditResult(
-            report: report, transcript: record,
-            roundTrips: Dictionary(uniqueKeysWithValues: sessions.map { ($0.info.name, $0.roundTrips) }))
+            findings: outcome.findings, checks: active.filter { ran.contains($0.id) }, targets: targets.map(\.info),
+            configuration: configuration, startedAt: startedAt, finishedAt: finishedAt, incomplete: outcome.incomplete)
+        let record = Transcript(tool: report.tool, targets: targets.map(\.info), entries: Array(outcome.entries.values))
+        return AuditResult(report: report, transcript: record, roundTrips: outcome.roundTrips)
     }
 
-    private func openSessions(replaying transcript: Transcript?) throws(ConfigurationError) -> [TargetSession] {
-        let timeout = configuration.connectorOptions.callTimeout
-        if let transcript {
-            return transcript.targets.map { info in
-                TargetSession(
-                    info: info, connector: ReplayConnector(kind: info.kind, entries: transcript.entries.filter { $0.target == info.name }),
-                    callTimeout: timeout)
-            }
+    private var launcher: any WorkerLauncher {
+        switch isolation {
+        case .threads:
+            return ThreadLauncher()
+        case .workerProcesses(let executable):
+            let cpuSeconds = Int(configuration.run.runTimeout.components.seconds) + 60
+            return ProcessLauncher(
+                executable: executable,
+                options: WorkerOptions(memoryBytes: configuration.run.workerMemoryBytes, cpuSeconds: cpuSeconds))
         }
-        var sessions: [TargetSession] = []
+    }
+
+    private func resolveTargets(replaying transcript: Transcript?) throws(ConfigurationError) -> [ResolvedTarget] {
+        if let transcript {
+            return transcript.targets.map { ResolvedTarget(info: $0, location: "", password: nil, server: nil) }
+        }
+        var resolved: [ResolvedTarget] = []
         var names: Set<String> = []
         for target in configuration.targets {
             guard names.insert(target.name).inserted else { throw ConfigurationError("two targets are named '\(target.name)'") }
-            let (connector, address) = try ConnectorFactory.make(target, options: configuration.connectorOptions)
-            sessions.append(
-                TargetSession(info: TargetInfo(name: target.name, kind: target.kind, address: address), connector: connector, callTimeout: timeout))
+            resolved.append(try ConnectorFactory.resolve(target, options: configuration.connectorOptions))
         }
-        return sessions
+        return resolved
     }
 
     static func unixNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
-}
-
-/// The checks one target still has to run, handed out to its workers.
-private final class WorkQueue: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var remaining: ArraySlice<Check>
-
-    init(_ checks: [Check]) { remaining = checks[...] }
-
-    func next() -> Check? {
-        lock.lock()
-        defer { lock.unlock() }
-        return remaining.popFirst()
-    }
-}
-
-/// Findings gathered from the targets' threads.
-private final class FindingCollector: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var storage: [Finding] = []
-
-    func add(_ findings: [Finding]) {
-        lock.lock()
-        storage += findings
-        lock.unlock()
-    }
-
-    var findings: [Finding] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
 }

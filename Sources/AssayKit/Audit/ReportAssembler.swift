@@ -6,7 +6,7 @@ import AssayLua
 enum ReportAssembler {
     static func assemble(
         findings raw: [Finding], checks: [Check], targets: [TargetInfo], configuration: Configuration, startedAt: Int64,
-        finishedAt: Int64
+        finishedAt: Int64, incomplete: [String] = []
     ) -> Report {
         let today = CalendarDate(unixSeconds: startedAt)
         let (waived, outcomes) = Waiver.apply(configuration.waivers, to: raw, on: today)
@@ -26,6 +26,7 @@ enum ReportAssembler {
         return Report(
             tool: Report.Tool(name: "assay", version: AssayVersion.current, preludeSHA256: Digest.sha256Hex(CheckRuntime.preludeSource)), startedAt: RFC3339.string(unixSeconds: startedAt),
             finishedAt: RFC3339.string(unixSeconds: finishedAt), targets: targets.sorted { $0.name < $1.name }, checks: records,
-            findings: findings, scores: scores, decision: decision, waivers: outcomes, policy: configuration.policy)
+            findings: findings, scores: scores, decision: decision, waivers: outcomes, policy: configuration.policy,
+            incomplete: incomplete)
     }
 }

@@ -245,7 +245,8 @@ struct ConfigurationReader {
             value, "limits",
             keys: [
                 "memory_mb", "instructions", "check_timeout_ms", "connect_timeout_ms", "call_timeout_ms", "reply_max_mb",
-                "reply_max_rows", "reply_max_elements", "reply_max_depth",
+                "reply_max_rows", "reply_max_elements", "reply_max_depth", "workers", "connections_per_server",
+                "target_timeout_ms", "run_timeout_ms", "worker_memory_mb", "session_memory_mb",
             ])
         if let mb = try int(fields["memory_mb"], "limits.memory_mb") { configuration.limits.memoryBytes = mb << 20 }
         if let n = try int(fields["instructions"], "limits.instructions") { configuration.limits.instructions = UInt64(n) }
@@ -265,5 +266,11 @@ struct ConfigurationReader {
         if let n = try positive("reply_max_rows") { configuration.connectorOptions.replyLimits.rows = n }
         if let n = try positive("reply_max_elements") { configuration.connectorOptions.replyLimits.elements = n }
         if let n = try positive("reply_max_depth") { configuration.connectorOptions.replyLimits.depth = n }
+        if let n = try int(fields["workers"], "limits.workers") { configuration.run.workers = n }
+        if let n = try positive("connections_per_server") { configuration.run.connectionsPerServer = n }
+        if let ms = try positive("target_timeout_ms") { configuration.run.targetTimeout = .milliseconds(ms) }
+        if let ms = try positive("run_timeout_ms") { configuration.run.runTimeout = .milliseconds(ms) }
+        if let mb = try positive("worker_memory_mb") { configuration.run.workerMemoryBytes = mb << 20 }
+        if let mb = try positive("session_memory_mb") { configuration.run.sessionMemoryBytes = mb << 20 }
     }
 }

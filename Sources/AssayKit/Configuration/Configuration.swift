@@ -30,11 +30,14 @@ public struct Configuration: Sendable {
     public var policy: Policy
     public var limits: SandboxLimits
     public var connectorOptions: ConnectorOptions
+    /// Workers, deadlines and the per-server connection budget of the run.
+    public var run: RunSettings
 
     public init(
         targets: [TargetConfiguration] = [], checkPaths: [String] = [], builtinChecks: Bool = true, include: [String] = [], exclude: [String] = [],
         inputs: [String: JSONValue] = [:], checkInputs: [String: [String: JSONValue]] = [:], waivers: [Waiver] = [],
-        policy: Policy = Policy(), limits: SandboxLimits = SandboxLimits(), connectorOptions: ConnectorOptions = ConnectorOptions()
+        policy: Policy = Policy(), limits: SandboxLimits = SandboxLimits(), connectorOptions: ConnectorOptions = ConnectorOptions(),
+        run: RunSettings = RunSettings()
     ) {
         self.targets = targets
         self.checkPaths = checkPaths
@@ -47,6 +50,7 @@ public struct Configuration: Sendable {
         self.policy = policy
         self.limits = limits
         self.connectorOptions = connectorOptions
+        self.run = run
     }
 
     /// Whether a check is selected by ``include`` and not removed by ``exclude``.

@@ -52,17 +52,7 @@ public struct Transcript: Sendable {
             "targets": .array(targets.map(\.json)),
         ])))
         let sorted = entries.sorted { ($0.target, $0.key) < ($1.target, $1.key) }
-        for entry in sorted {
-            var line: [String: JSONValue] = [
-                "target": .string(entry.target), "operation": .string(entry.operation),
-                "arguments": .array(entry.arguments), "ms": .int(Int64(entry.milliseconds)),
-            ]
-            switch entry.outcome {
-            case .success(let value): line["result"] = value
-            case .failure(let error): line["error"] = ["kind": .string(error.kind.rawValue), "message": .string(error.message)]
-            }
-            lines.append(writer.string(.object(line)))
-        }
+        for entry in sorted { lines.append(writer.string(entry.json)) }
         return Array((lines.joined(separator: "\n") + "\n").utf8)
     }
 
@@ -76,18 +66,42 @@ public struct Transcript: Sendable {
         targets = (header["targets"]?.arrayValue ?? []).compactMap(TargetInfo.init(json:))
         entries = []
         for (index, line) in lines.dropFirst().enumerated() {
-            guard let value = try? JSONParser.parse(line), let target = value["target"]?.stringValue,
-                let operation = value["operation"]?.stringValue, let arguments = value["arguments"]?.arrayValue
-            else { throw ConfigurationError("transcript line \(index + 2) is malformed") }
-            let outcome: Result<JSONValue, ConnectorError>
-            if let error = value["error"] {
-                let kind = error["kind"]?.stringValue.flatMap(ConnectorError.Kind.init(rawValue:)) ?? .failed
-                outcome = .failure(ConnectorError(kind, error["message"]?.stringValue ?? ""))
-            } else {
-                outcome = .success(value["result"] ?? .null)
+            guard let value = try? JSONParser.parse(line), let entry = Entry(json: value) else {
+                throw ConfigurationError("transcript line \(index + 2) is malformed")
             }
-            entries.append(Entry(target: target, operation: operation, arguments: arguments, outcome: outcome,
-                                 milliseconds: Int(value["ms"]?.intValue ?? 0)))
+            entries.append(entry)
         }
+    }
+}
+
+// MARK: - JSON
+
+extension Transcript.Entry {
+    /// One transcript line: `{"target", "operation", "arguments", "result" | "error": {"kind", "message"}, "ms"}`.
+    var json: JSONValue {
+        var line: [String: JSONValue] = [
+            "target": .string(target), "operation": .string(operation),
+            "arguments": .array(arguments), "ms": .int(Int64(milliseconds)),
+        ]
+        switch outcome {
+        case .success(let value): line["result"] = value
+        case .failure(let error): line["error"] = ["kind": .string(error.kind.rawValue), "message": .string(error.message)]
+        }
+        return .object(line)
+    }
+
+    init?(json value: JSONValue) {
+        guard let target = value["target"]?.stringValue, let operation = value["operation"]?.stringValue,
+            let arguments = value["arguments"]?.arrayValue
+        else { return nil }
+        let outcome: Result<JSONValue, ConnectorError>
+        if let error = value["error"] {
+            let kind = error["kind"]?.stringValue.flatMap(ConnectorError.Kind.init(rawValue:)) ?? .failed
+            outcome = .failure(ConnectorError(kind, error["message"]?.stringValue ?? ""))
+        } else {
+            outcome = .success(value["result"] ?? .null)
+        }
+        self.init(target: target, operation: operation, arguments: arguments, outcome: outcome,
+                  milliseconds: Int(value["ms"]?.intValue ?? 0))
     }
 }

@@ -93,7 +93,8 @@ struct Run: ParsableCommand {
             return AuditOutput.Signing(key: key, previous: previousBytes)
         }
 
-        let result = try Auditor(configuration: configuration, logger: logger).run(replaying: transcript)
+        let auditor = Auditor(configuration: configuration, logger: logger, isolation: .workerProcesses(executable: Self.executablePath))
+        let result = try auditor.run(replaying: transcript)
         var written: AuditOutput.Written?
         if let out {
             written = try AuditOutput.write(result, to: out, includeTranscript: record != nil, signing: signing)
@@ -151,6 +152,11 @@ struct Run: ParsableCommand {
             }
         }
         return configuration
+    }
+
+    /// This program, for its worker processes (`/proc/self/exe`, which is right however it was started).
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     /// `42` → integer, `4.5` → number, `true`/`false` → boolean, anything else a string.

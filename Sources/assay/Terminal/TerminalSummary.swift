@@ -20,10 +20,14 @@ enum TerminalSummary {
                 + "\(report.checks.count) checks, \(runs) findings in \(String(format: "%.2f", elapsed)) s")
         lines.append(verdictLine(report))
         for reason in report.decision.reasons { lines.append("  - \(reason)") }
+        if !report.isComplete {
+            lines.append("INCOMPLETE: not every planned check ran")
+            for reason in report.incomplete.prefix(8) { lines.append("  - \(oneLine(reason))") }
+        }
         lines.append("")
         lines.append("Components:")
         for target in report.targets {
-            lines.append("  \(pad(target.name, 18)) \(pad(target.kind.rawValue, 10)) \(report.status(of: target.name).rawValue.uppercased())")
+            lines.append("  \(pad(oneLine(target.name), 18)) \(pad(target.kind.rawValue, 10)) \(report.status(of: target.name).rawValue.uppercased())")
         }
         lines.append("Scores:")
         for category in report.scores.categories {
@@ -34,7 +38,7 @@ enum TerminalSummary {
             lines.append("Worst open findings (\(open.count) in all):")
             for finding in open.prefix(8) {
                 let status = finding.status == .error ? "ERROR " : ""
-                lines.append("  [\(finding.severity.rawValue.uppercased())] \(status)\(finding.checkID) \(finding.target) \(finding.resource): \(oneLine(finding.message))")
+                lines.append("  [\(finding.severity.rawValue.uppercased())] \(status)\(oneLine(finding.checkID)) \(oneLine(finding.target)) \(oneLine(finding.resource)): \(oneLine(finding.message))")
             }
         }
         let waived = report.findings.filter { $0.status == .waived }.count
@@ -51,8 +55,10 @@ enum TerminalSummary {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 
+    /// One line of text safe for a terminal: line breaks flattened, control characters shown as
+    /// escapes, at most 160 characters.
     static func oneLine(_ text: String) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let flat = TerminalText.printable(text.split(whereSeparator: \.isNewline).joined(separator: " "))
         return flat.count > 160 ? String(flat.prefix(157)) + "…" : flat
     }
 }

@@ -1,0 +1,104 @@
+import AssayCore
+
+/// What the supervisor tells a worker.
+enum SupervisorMessage: Sendable {
+    /// The first message: the run's targets, scripts, inputs and limits.
+    case hello(RunContext)
+    /// Run these checks on this target, one after another.
+    case job(Job)
+    /// The answer to ``WorkerMessage/acquire(request:server:)``.
+    case grant(request: Int, granted: Bool)
+
+    var json: JSONValue {
+        switch self {
+        case .hello(let context): ["t": "hello", "context": context.json]
+        case .job(let job): ["t": "job", "job": job.json]
+        case .grant(let request, let granted): ["t": "grant", "request": .int(Int64(request)), "granted": .bool(granted)]
+        }
+    }
+
+    init?(json: JSONValue) {
+        switch json["t"]?.stringValue {
+        case "hello": guard let context = json["context"].flatMap(RunContext.init(json:)) else { return nil }
+            self = .hello(context)
+        case "job": guard let job = json["job"].flatMap(Job.init(json:)) else { return nil }
+            self = .job(job)
+        case "grant": guard let request = json["request"]?.intValue else { return nil }
+            self = .grant(request: Int(request), granted: json["granted"]?.boolValue ?? false)
+        default: return nil
+        }
+    }
+}
+
+/// What a worker tells the supervisor, as it happens: the supervisor's deadlines and the
+/// attribution of a crash rest on `started`/`finished` arriving before the next check begins.
+enum WorkerMessage: Sendable {
+    /// The context is loaded; jobs may come.
+    case ready
+    /// A check began on the job's target (its deadline runs from now).
+    case started(job: Int, check: String)
+    /// A check ended with these findings.
+    case finished(job: Int, check: String, findings: [Finding], instructions: UInt64, memoryPeak: Int)
+    /// A distinct connector call and its answer (only when the run records).
+    case entry(job: Int, Transcript.Entry)
+    /// A line for `--verbose`.
+    case log(job: Int, String)
+    /// The job wants a connection to a server that is not its own target's (a check reading
+    /// another target): answered with ``SupervisorMessage/grant(request:granted:)``.
+    case acquire(request: Int, server: String)
+    /// A connection obtained with `acquire` is closed.
+    case release(server: String)
+    /// Every check of the job ran; the round trips each target's session made.
+    case done(job: Int, roundTrips: [String: Int])
+
+    var json: JSONValue {
+        switch self {
+        case .ready: return ["t": "ready"]
+        case .started(let job, let check): return ["t": "started", "job": .int(Int64(job)), "check": .string(check)]
+        case .finished(let job, let check, let findings, let instructions, let memoryPeak):
+            return [
+                "t": "finished", "job": .int(Int64(job)), "check": .string(check), "findings": .array(findings.map(\.json)),
+                "instructions": .int(Int64(clamping: instructions)), "memory": .int(Int64(memoryPeak)),
+            ]
+        case .entry(let job, let entry): return ["t": "entry", "job": .int(Int64(job)), "entry": entry.json]
+        case .log(let job, let line): return ["t": "log", "job": .int(Int64(job)), "line": .string(line)]
+        case .acquire(let request, let server): return ["t": "acquire", "request": .int(Int64(request)), "server": .string(server)]
+        case .release(let server): return ["t": "release", "server": .string(server)]
+        case .done(let job, let roundTrips):
+            return ["t": "done", "job": .int(Int64(job)), "round_trips": .object(roundTrips.mapValues { .int(Int64($0)) })]
+        }
+    }
+
+    init?(json: JSONValue) {
+        let job = json["job"]?.intValue.map { Int($0) }
+        switch json["t"]?.stringValue {
+        case "ready": self = .ready
+        case "started":
+            guard let job, let check = json["check"]?.stringValue else { return nil }
+            self = .started(job: job, check: check)
+        case "finished":
+            guard let job, let check = json["check"]?.stringValue, let list = json["findings"]?.arrayValue else { return nil }
+            let findings = list.compactMap(Finding.init(json:))
+            guard findings.count == list.count else { return nil }
+            self = .finished(
+                job: job, check: check, findings: findings, instructions: UInt64(max(0, json["instructions"]?.intValue ?? 0)),
+                memoryPeak: Int(json["memory"]?.intValue ?? 0))
+        case "entry":
+            guard let job, let entry = json["entry"].flatMap(Transcript.Entry.init(json:)) else { return nil }
+            self = .entry(job: job, entry)
+        case "log":
+            guard let job, let line = json["line"]?.stringValue else { return nil }
+            self = .log(job: job, line)
+        case "acquire":
+            guard let request = json["request"]?.intValue, let server = json["server"]?.stringValue else { return nil }
+            self = .acquire(request: Int(request), server: server)
+        case "release":
+            guard let server = json["server"]?.stringValue else { return nil }
+            self = .release(server: server)
+        case "done":
+            guard let job else { return nil }
+            self = .done(job: job, roundTrips: (json["round_trips"]?.objectValue ?? [:]).compactMapValues { $0.intValue.map { Int($0) } })
+        default: return nil
+        }
+    }
+}

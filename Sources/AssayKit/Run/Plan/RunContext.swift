@@ -1,0 +1,42 @@
+import AssayConnectors
+import AssayCore
+import AssayLua
+
+/// A target ready to be audited: its report identity, where it is, the password resolved from
+/// `password_env`/`password_file` (never logged), and the server whose connection budget it uses.
+struct ResolvedTarget: Sendable {
+    var info: TargetInfo
+    var location: String
+    var password: String?
+    /// `host:port` or a socket path; nil for targets that open no connection (files, replay).
+    var server: String?
+}
+
+/// Everything a worker needs to run jobs, sent once when it starts: the targets of the run, the
+/// check scripts that may run, the inputs and the limits.
+struct RunContext: Sendable {
+    var targets: [ResolvedTarget]
+    var scripts: [CheckScript]
+    var inputs: [String: JSONValue]
+    var checkInputs: [String: [String: JSONValue]]
+    var limits: SandboxLimits
+    var connectorOptions: ConnectorOptions
+    var sessionMemoryBytes: Int
+    /// Whether workers send every distinct call and its answer (for `--record`).
+    var record: Bool
+    /// The recorded calls, by target name, when the run replays a transcript instead of
+    /// asking live targets.
+    var replay: [String: [Transcript.Entry]]?
+
+    func target(named name: String) -> ResolvedTarget? { targets.first { $0.info.name == name } }
+}
+
+/// One target's share of the run: the checks to run on it, in order. A job that lost its worker
+/// (killed at a deadline, or crashed) comes back as a continuation with the checks it had left.
+struct Job: Sendable {
+    var id: Int
+    var target: String
+    var checks: [String]
+    /// 0 for the first dispatch, then one more for each continuation.
+    var attempt: Int = 0
+}

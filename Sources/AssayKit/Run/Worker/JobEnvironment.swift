@@ -1,0 +1,162 @@
+import AssayConnectors
+import AssayCore
+import AssayLua
+import Foundation
+
+/// Asks the supervisor for connections beyond the job's own target, so that no server sees more
+/// audit connections than the run's budget however many jobs read it.
+protocol ConnectionBroker: Sendable {
+    /// Waits, until `deadline` at the latest, for a free connection to `server`; false if none came.
+    func acquire(server: String, until deadline: Deadline) -> Bool
+    func release(server: String)
+}
+
+/// What the checks of one job can reach: the sessions of the job's target and of any other target
+/// a check asks for (opened on first use, within the connection budget), the run's inputs, and
+/// the list of the run's targets.
+///
+/// Used by one check at a time on the job's thread (the `Sendable` conformance is the protocol's;
+/// the lock only guards against a misbehaving caller).
+final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
+    private let context: RunContext
+    private let job: Job
+    private let declaredInputs: [String: [String: JSONValue]]
+    private let broker: any ConnectionBroker
+    private let sink: any WorkerEventSink
+    private let lock = NSLock()
+    private var sessions: [String: TargetSession] = [:]
+    /// Servers acquired from the broker for sessions of other targets.
+    private var acquired: [String] = []
+    /// When the running check must be done: every call gets at most what is left of it.
+    private var checkDeadline = Deadline.distantFuture
+    private var currentCheck = ""
+
+    init(
+        context: RunContext, job: Job, declaredInputs: [String: [String: JSONValue]], broker: any ConnectionBroker,
+        sink: any WorkerEventSink
+    ) {
+        self.context = context
+        self.job = job
+        self.declaredInputs = declaredInputs
+        self.broker = broker
+        self.sink = sink
+    }
+
+    func beginCheck(_ id: String, deadline: Deadline) {
+        lock.withLock {
+            currentCheck = id
+            checkDeadline = deadline
+        }
+    }
+
+    /// Round trips per target session of this job.
+    var roundTrips: [String: Int] {
+        lock.withLock { sessions.mapValues(\.roundTrips) }
+    }
+
+    /// Closes every session and gives back the connections taken from the budget.
+    func close() {
+        let (open, servers) = lock.withLock { () -> ([TargetSession], [String]) in
+            defer {
+                sessions = [:]
+                acquired = []
+            }
+            return (Array(sessions.values), acquired)
+        }
+        open.forEach { $0.close() }
+        servers.forEach { broker.release(server: $0) }
+    }
+
+    // MARK: - CheckEnvironment
+
+    func call(target: String, operation: String, arguments: [JSONValue]) -> HostCallResult {
+        let deadline = lock.withLock { checkDeadline }
+        let session: TargetSession
+        switch self.session(for: target, deadline: deadline) {
+        case .success(let open): session = open
+        case .failure(let failure): return .failure(failure)
+        }
+        switch session.call(operation, arguments, deadline: deadline) {
+        case .success(let value):
+            if session.info.kind == .files, operation == "configs", case .array(let documents) = value {
+                return Self.splitUnreadable(documents)
+            }
+            return .success(value, problems: [])
+        case .failure(let error):
+            let grade: HostCallFailure.Grade
+            switch error.kind {
+            case .refused: grade = .refused
+            case .denied: grade = .denied
+            case .unreachable, .timeout, .failed: grade = .unavailable
+            }
+            return .failure(HostCallFailure(grade: grade, message: "\(target): \(error.message)"))
+        }
+    }
+
+    func input(check: String, name: String) -> JSONValue? {
+        context.checkInputs[check]?[name] ?? context.inputs[name] ?? declaredInputs[check]?[name]
+    }
+
+    func targets(kind: TargetKind) -> [TargetInfo] {
+        context.targets.map(\.info).filter { $0.kind == kind }.sorted { $0.name < $1.name }
+    }
+
+    func log(check: String, target: String, message: String) {
+        sink.send(.log(job: job.id, "\(check) on \(target): \(message)"))
+    }
+
+    // MARK: - Sessions
+
+    private func session(for name: String, deadline: Deadline) -> Result<TargetSession, HostCallFailure> {
+        if let open = lock.withLock({ sessions[name] }) { return .success(open) }
+        guard let target = context.target(named: name) else {
+            return .failure(HostCallFailure(grade: .refused, message: "no target named '\(name)'"))
+        }
+        // The job's own target holds its connection from the supervisor; another target's needs one of its own.
+        if name != job.target, context.replay == nil, let server = target.server {
+            guard broker.acquire(server: server, until: deadline) else {
+                return .failure(HostCallFailure(
+                    grade: .unavailable,
+                    message: "\(name): no audit connection to \(server) became free before the check's deadline "
+                        + "(limits.connections_per_server)"))
+            }
+            lock.withLock { acquired.append(server) }
+        }
+        let connector: any Connector
+        if let replay = context.replay {
+            connector = ReplayConnector(kind: target.info.kind, entries: replay[name] ?? [])
+        } else {
+            connector = ConnectorFactory.make(
+                kind: target.info.kind, location: target.location, password: target.password, options: context.connectorOptions
+            ).0
+        }
+        let session = TargetSession(
+            info: target.info, connector: connector, callTimeout: context.connectorOptions.callTimeout,
+            memoryLimit: context.sessionMemoryBytes)
+        if context.record {
+            let jobID = job.id
+            let sink = self.sink
+            session.recordEntry = { sink.send(.entry(job: jobID, $0)) }
+        }
+        lock.withLock { sessions[name] = session }
+        return .success(session)
+    }
+
+    /// Documents the files connector could not parse become problems (then `error` findings);
+    /// the check sees only the readable ones.
+    static func splitUnreadable(_ documents: [JSONValue]) -> HostCallResult {
+        var readable: [JSONValue] = []
+        var problems: [ResourceProblem] = []
+        for document in documents {
+            if let error = document["error"] {
+                let path = document["path"]?.stringValue ?? "?"
+                let line = error["line"]?.intValue ?? 0
+                let message = error["message"]?.stringValue ?? "cannot be parsed"
+                problems.append(ResourceProblem(resource: path, message: line > 0 ? "\(path):\(line): \(message)" : "\(path): \(message)"))
+            } else {
+                readable.append(document)
+            }
+        }
+        return .success(.array(readable), problems: problems)
+    }
+}

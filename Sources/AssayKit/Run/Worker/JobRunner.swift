@@ -1,0 +1,68 @@
+import AssayConnectors
+import AssayCore
+import AssayLua
+
+/// Where a worker's messages go: the socket to the supervisor.
+protocol WorkerEventSink: Sendable {
+    func send(_ message: WorkerMessage)
+    /// False once the supervisor has gone (or given up on this worker): the job stops early.
+    var isConnected: Bool { get }
+}
+
+/// Runs jobs in this process: each check of a job, one after another, on the job's target, and
+/// reports each check as it starts and ends so that the supervisor can hold it to its deadline and
+/// knows, if this process dies, which check it died in.
+final class JobRunner {
+    let context: RunContext
+    private let checks: [String: Check]
+    private let declaredInputs: [String: [String: JSONValue]]
+    /// Scripts that failed to load here although the supervisor loaded them (a changed file).
+    private let loadProblems: [String: String]
+
+    /// Loads the context's scripts (the supervisor has validated them; they are loaded again here
+    /// because a check's `run` function lives only inside a Lua state of this process).
+    init(context: RunContext) {
+        self.context = context
+        var checks: [String: Check] = [:]
+        var problems: [String: String] = [:]
+        for script in context.scripts {
+            switch CheckLoader.load(script, limits: context.limits) {
+            case .success(let check): checks[check.id] = check
+            case .failure(let error): problems[script.path] = error.description
+            }
+        }
+        self.checks = checks
+        self.declaredInputs = checks.mapValues(\.declaredInputs)
+        self.loadProblems = problems
+    }
+
+    func run(_ job: Job, sink: any WorkerEventSink, broker: any ConnectionBroker) {
+        let environment = JobEnvironment(
+            context: context, job: job, declaredInputs: declaredInputs, broker: broker, sink: sink)
+        defer { environment.close() }
+        guard let target = context.target(named: job.target) else {
+            sink.send(.done(job: job.id, roundTrips: [:]))
+            return
+        }
+        for id in job.checks {
+            guard sink.isConnected else { return }
+            sink.send(.started(job: job.id, check: id))
+            guard let check = checks[id] else {
+                let reason = loadProblems.values.sorted().joined(separator: "; ")
+                sink.send(.finished(
+                    job: job.id, check: id,
+                    findings: [Finding(
+                        checkID: id, title: id, severity: .info, category: "assay", status: .error, target: job.target,
+                        resource: job.target, message: "the check did not load in its worker" + (reason.isEmpty ? "" : ": \(reason)"))],
+                    instructions: 0, memoryPeak: 0))
+                continue
+            }
+            environment.beginCheck(id, deadline: .after(context.limits.timeout))
+            let outcome = CheckRunner.run(check, on: target.info, environment: environment, limits: context.limits)
+            sink.send(.finished(
+                job: job.id, check: id, findings: outcome.findings, instructions: outcome.instructions,
+                memoryPeak: outcome.memoryPeak))
+        }
+        sink.send(.done(job: job.id, roundTrips: environment.roundTrips))
+    }
+}
