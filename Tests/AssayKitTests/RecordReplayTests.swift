@@ -55,7 +55,7 @@ struct RecordReplayTests {
                 TargetConfiguration(name: "docker", kind: .docker, location: try stack.dockerURL),
             ],
             checkPaths: [checks.path])
-        let recorded = try Auditor(configuration: configuration).run()
+        let recorded = try Auditor(configuration: configuration, recordsTranscript: true).run()
         let transcriptBytes = recorded.transcript.bytes
 
         #expect(try Self.shell([script, "down", directory]) == 0)

@@ -5,7 +5,8 @@ import AssayLua
 public struct AuditResult: Sendable {
     /// The scored report (report.json and report.md are rendered from it).
     public var report: Report
-    /// Every distinct connector call and its answer.
+    /// Every distinct connector call and its answer, when the auditor records
+    /// (``Auditor/recordsTranscript``); otherwise only the targets.
     public var transcript: Transcript
     /// Connector round trips per target name.
     public var roundTrips: [String: Int]

@@ -34,11 +34,19 @@ public struct Auditor: Sendable {
     public var configuration: Configuration
     public var logger: Logger
     public var isolation: Isolation
+    /// Whether the result carries every distinct connector call and its answer
+    /// (``AuditResult/transcript``, for `--record`). Off, the transcript holds the targets only,
+    /// and no answer is copied out of the workers.
+    public var recordsTranscript: Bool
 
-    public init(configuration: Configuration, logger: Logger = Logger(label: "assay"), isolation: Isolation = .threads) {
+    public init(
+        configuration: Configuration, logger: Logger = Logger(label: "assay"), isolation: Isolation = .threads,
+        recordsTranscript: Bool = false
+    ) {
         self.configuration = configuration
         self.logger = logger
         self.isolation = isolation
+        self.recordsTranscript = recordsTranscript
     }
 
     /// The id under which a check file that does not load is reported.
@@ -98,7 +106,7 @@ public struct Auditor: Sendable {
         let context = RunContext(
             targets: targets, scripts: active.filter { ran.contains($0.id) }.map(\.script), inputs: configuration.inputs,
             checkInputs: configuration.checkInputs, limits: configuration.limits, connectorOptions: configuration.connectorOptions,
-            sessionMemoryBytes: configuration.run.sessionMemoryBytes, record: true,
+            sessionMemoryBytes: configuration.run.sessionMemoryBytes, record: recordsTranscript,
             replay: transcript.map { Dictionary(grouping: $0.entries, by: \.target) })
         let plan = Supervisor.Plan(
             jobs: jobs, checks: Dictionary(uniqueKeysWithValues: active.map { ($0.id, $0.descriptor) }), context: context,

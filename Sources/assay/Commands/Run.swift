@@ -93,7 +93,9 @@ struct Run: ParsableCommand {
             return AuditOutput.Signing(key: key, previous: previousBytes)
         }
 
-        let auditor = Auditor(configuration: configuration, logger: logger, isolation: .workerProcesses(executable: Self.executablePath))
+        let auditor = Auditor(
+            configuration: configuration, logger: logger, isolation: .workerProcesses(executable: Self.executablePath),
+            recordsTranscript: record != nil)
         let result = try auditor.run(replaying: transcript)
         var written: AuditOutput.Written?
         if let out {

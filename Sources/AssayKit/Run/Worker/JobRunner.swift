@@ -39,13 +39,15 @@ final class JobRunner {
     func run(_ job: Job, sink: any WorkerEventSink, broker: any ConnectionBroker) {
         let environment = JobEnvironment(
             context: context, job: job, declaredInputs: declaredInputs, broker: broker, sink: sink)
-        defer { environment.close() }
         guard let target = context.target(named: job.target) else {
             sink.send(.done(job: job.id, roundTrips: [:]))
             return
         }
         for id in job.checks {
-            guard sink.isConnected else { return }
+            guard sink.isConnected else {
+                environment.close()
+                return
+            }
             sink.send(.started(job: job.id, check: id))
             guard let check = checks[id] else {
                 let reason = loadProblems.values.sorted().joined(separator: "; ")
@@ -63,6 +65,9 @@ final class JobRunner {
                 job: job.id, check: id, findings: outcome.findings, instructions: outcome.instructions,
                 memoryPeak: outcome.memoryPeak))
         }
-        sink.send(.done(job: job.id, roundTrips: environment.roundTrips))
+        // Connections close before the supervisor hears of the end and gives their slots to others.
+        let roundTrips = environment.roundTrips
+        environment.close()
+        sink.send(.done(job: job.id, roundTrips: roundTrips))
     }
 }
