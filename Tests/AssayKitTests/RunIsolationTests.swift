@@ -1,3 +1,4 @@
+import AssayCertify
 import AssayConnectors
 import AssayCore
 import AssayLua
@@ -122,6 +123,15 @@ struct RunIsolationTests {
         #expect(Self.statuses(result) == ["A-BEFORE": [.pass], "B-SLOW": [.error], "C-AFTER": [.error]])
         #expect(result.report.findings.filter { $0.message.hasPrefix("not checked: the run's time") }.count == 2)
         #expect(result.report.incomplete.first?.contains("the run's time") == true)
+
+        // The certification of an incomplete audit says so, in its signed body and its predicate.
+        let out = try TemporaryFolder()
+        defer { out.remove() }
+        let written = try AuditOutput.write(result, to: out.path, includeTranscript: false, signing: .init(key: SigningKey.generate()))
+        let certification = try #require(written.certification)
+        #expect(String(decoding: certification.body, as: UTF8.self).contains("| Completeness | **INCOMPLETE**"))
+        #expect(certification.attestation.predicate["incomplete"]?.arrayValue?.isEmpty == false)
+        #expect(String(decoding: out.read("report.md"), as: UTF8.self).contains("**This audit is incomplete**"))
     }
 
     @Test func cancellingTheAsyncRunEndsItWithWhatFinished() async throws {

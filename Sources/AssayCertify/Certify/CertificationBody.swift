@@ -22,6 +22,9 @@ struct CertificationBody {
         lines.append("| | |")
         lines.append("|---|---|")
         lines.append("| Verdict | **\(report.verdict.rawValue)** |")
+        if !report.isComplete {
+            lines.append("| Completeness | **INCOMPLETE**: not every planned check ran (see below) |")
+        }
         let targets = report.targets.map {
             "\(MarkdownText.code($0.name, inTable: true)) (\($0.kind.rawValue), \(MarkdownText.code($0.address, inTable: true)))"
         }
@@ -36,6 +39,12 @@ struct CertificationBody {
                     + "\(previous.verdict.rawValue)) |")
         } else {
             lines.append("| Previous certification | none |")
+        }
+        if !report.isComplete {
+            lines.append("")
+            lines.append("This audit is incomplete; what it did not check cannot count as passed:")
+            lines.append("")
+            lines += report.incomplete.map { "- " + MarkdownText.escape($0) }
         }
         if !report.decision.reasons.isEmpty {
             lines.append("")

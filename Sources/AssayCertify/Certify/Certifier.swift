@@ -100,6 +100,7 @@ public enum Certifier {
             "waivers": .array(report.waivers.map(\.json)),
             "checks": .array(report.checks.map(\.json)),
             "policy": report.policy.json,
+            "incomplete": .array(report.incomplete.map { .string($0) }),
             "previous": previous.map {
                 [
                     "sha256": .string($0.sha256), "issued_at": .string($0.issuedAt),

@@ -6,6 +6,10 @@ extension MarkdownReport {
     static func summary(_ view: ReportView) -> [String] {
         let r = view.report
         var blocks = ["## Executive summary", "**Verdict: \(r.verdict.rawValue)**"]
+        if !r.isComplete {
+            blocks.append("**This audit is incomplete**: not every planned check ran, and what was not checked cannot count as passed.")
+            blocks.append(r.incomplete.map { "- " + MarkdownText.escape($0) }.joined(separator: "\n"))
+        }
         if r.decision.reasons.isEmpty {
             blocks.append("Every condition of \(r.verdict.rawValue) is met.")
         } else {
