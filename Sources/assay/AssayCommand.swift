@@ -10,7 +10,8 @@ struct AssayCommand: ParsableCommand {
         abstract: "Audit the infrastructure a web stack stands on and issue a signed certification.",
         discussion: """
             Exit codes: 0 the run completed and the policy passed; 1 the policy failed, a finding \
-            at or above --fail-on is open, or a verification failed; 2 usage or configuration error.
+            at or above --fail-on is open, or a verification failed; 2 usage or configuration error; \
+            3 an output could not be written.
             """,
         version: AssayVersion.current,
         subcommands: [Run.self, Checks.self, Keygen.self, Verify.self, Diff.self]
@@ -21,6 +22,7 @@ struct AssayCommand: ParsableCommand {
 enum AssayExit {
     static let policyFailed = ExitCode(1)
     static let usage = ExitCode(2)
+    static let outputFailed = ExitCode(3)
 }
 
 @main
@@ -33,6 +35,9 @@ enum Main {
         } catch let error as ConfigurationError {
             Terminal.error(error.description)
             AssayCommand.exit(withError: AssayExit.usage)
+        } catch let error as OutputError {
+            Terminal.error(error.description)
+            AssayCommand.exit(withError: AssayExit.outputFailed)
         } catch {
             let code = AssayCommand.exitCode(for: error)
             if code == .validationFailure {

@@ -1,15 +1,26 @@
 import AssayCore
 
+/// A file written next to a certification, which it signs by name and SHA-256.
+public struct SignedFile: Hashable, Sendable {
+    /// The file's name in the output folder, its subject name (`report.json`).
+    public var name: String
+    public var bytes: [UInt8]
+
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
+}
+
 /// Everything a certification is made from.
 public struct CertificationInput: Sendable {
     /// The audit result.
     public var report: Report
-    /// The exact bytes of `report.json` as written next to the certification.
-    public var reportJSON: [UInt8]
+    /// Every file the run wrote next to the certification (`report.json` among them), each of
+    /// which becomes a subject of the statement.
+    public var files: [SignedFile]
     /// The report rendered as Markdown; it becomes the end of the certification body.
     public var reportMarkdown: String
-    /// The exact bytes of `transcript.jsonl`, when the run recorded one.
-    public var transcript: [UInt8]?
     /// The previous certification's file (`certification.json`, or `certification.md`, whose
     /// fenced block holds the same bytes), to chain to and diff against.
     public var previous: [UInt8]?
@@ -19,16 +30,25 @@ public struct CertificationInput: Sendable {
     public var validUntil: String
 
     public init(
-        report: Report, reportJSON: [UInt8], reportMarkdown: String, transcript: [UInt8]? = nil,
-        previous: [UInt8]? = nil, issuedAt: String, validUntil: String
+        report: Report, files: [SignedFile], reportMarkdown: String, previous: [UInt8]? = nil, issuedAt: String,
+        validUntil: String
     ) {
         self.report = report
-        self.reportJSON = reportJSON
+        self.files = files
         self.reportMarkdown = reportMarkdown
-        self.transcript = transcript
         self.previous = previous
         self.issuedAt = issuedAt
         self.validUntil = validUntil
+    }
+
+    /// The usual files: `report.json` and, when the run recorded one, `transcript.jsonl`.
+    public init(
+        report: Report, reportJSON: [UInt8], reportMarkdown: String, transcript: [UInt8]? = nil,
+        previous: [UInt8]? = nil, issuedAt: String, validUntil: String
+    ) {
+        var files = [SignedFile(name: Attestation.reportSubject, bytes: reportJSON)]
+        if let transcript { files.append(SignedFile(name: Attestation.transcriptSubject, bytes: transcript)) }
+        self.init(report: report, files: files, reportMarkdown: reportMarkdown, previous: previous, issuedAt: issuedAt, validUntil: validUntil)
     }
 }
 

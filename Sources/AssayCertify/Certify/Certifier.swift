@@ -1,8 +1,8 @@
 import AssayCore
 
-/// Issues signed certifications: an in-toto Statement v1 about the Markdown body, `report.json`
-/// and the transcript, with Assay's certification predicate, in a DSSE envelope signed with
-/// Ed25519.
+/// Issues signed certifications: an in-toto Statement v1 about the Markdown body and every file
+/// the run wrote next to it (`report.json`, `report.md`, the transcript, …), with Assay's
+/// certification predicate, in a DSSE envelope signed with Ed25519.
 ///
 /// ```swift
 /// let signed = try Certifier.certify(
@@ -15,7 +15,7 @@ public enum Certifier {
     /// Builds and signs a certification.
     ///
     /// - Throws: ``CertificationError`` `.invalidInput` when a date is not RFC 3339, `validUntil`
-    ///   is not after `issuedAt`, `reportJSON` is not the report's JSON (its verdict or start time
+    ///   is not after `issuedAt`, the `report.json` given is not the report's JSON (its verdict or start time
     ///   differ), or the report's Markdown contains the signature marker line; the errors of
     ///   ``Attestation/init(certificationFile:)`` for an unreadable previous certification.
     public static func certify(_ input: CertificationInput, key: SigningKey) throws -> SignedCertification {
@@ -30,11 +30,17 @@ public enum Certifier {
             throw CertificationError(
                 .invalidInput, "valid_until \(input.validUntil) is not after issued_at \(input.issuedAt)")
         }
-        let parsedReport = try? JSONParser.parse(input.reportJSON)
-        guard parsedReport?["verdict"]?.stringValue == report.verdict.rawValue,
-            parsedReport?["started_at"]?.stringValue == report.startedAt
-        else {
-            throw CertificationError(.invalidInput, "the report.json bytes given are not the JSON of this report")
+        if let reportJSON = input.files.first(where: { $0.name == Attestation.reportSubject }) {
+            let parsedReport = try? JSONParser.parse(reportJSON.bytes)
+            guard parsedReport?["verdict"]?.stringValue == report.verdict.rawValue,
+                parsedReport?["started_at"]?.stringValue == report.startedAt
+            else {
+                throw CertificationError(.invalidInput, "the report.json bytes given are not the JSON of this report")
+            }
+        }
+        let names = input.files.map(\.name)
+        guard Set(names).count == names.count, !names.contains(Attestation.markdownSubject) else {
+            throw CertificationError(.invalidInput, "the files to sign must have distinct names other than \(Attestation.markdownSubject)")
         }
 
         // The chain: the previous certification's file digest, and what changed since.
@@ -59,14 +65,8 @@ public enum Certifier {
                 .invalidInput, "the report's Markdown contains the signature marker line \(SignedMarkdown.marker)")
         }
 
-        var subjects = [
-            Attestation.Subject(name: Attestation.markdownSubject, sha256: Digest.sha256Hex(body)),
-            Attestation.Subject(name: Attestation.reportSubject, sha256: Digest.sha256Hex(input.reportJSON)),
-        ]
-        if let transcript = input.transcript {
-            subjects.append(
-                Attestation.Subject(name: Attestation.transcriptSubject, sha256: Digest.sha256Hex(transcript)))
-        }
+        let subjects = [Attestation.Subject(name: Attestation.markdownSubject, sha256: Digest.sha256Hex(body))]
+            + input.files.map { Attestation.Subject(name: $0.name, sha256: Digest.sha256Hex($0.bytes)) }
         let statementValue: JSONValue = [
             "_type": .string(Attestation.statementType),
             "subject": .array(subjects.map { ["name": .string($0.name), "digest": ["sha256": .string($0.sha256)]] }),

@@ -1,12 +1,15 @@
 import AssayCertify
 import AssayCore
-import AssayReport
 import Foundation
 
-/// Writes the files of a run into an output folder:
-/// `report.json`, `report.md`, `transcript.jsonl` (when recorded) and, when signing,
-/// `certification.json` and `certification.md`. A certification already in the folder becomes
-/// the previous one (unless another is named) and is kept under `history/`.
+/// Writes the outputs of a run into a folder: every chosen renderer's file (by default
+/// `report.json`, `report.md` and, when recorded, `transcript.jsonl`) and, when signing,
+/// `certification.json` and `certification.md`, which sign every other file written. A
+/// certification already in the folder becomes the previous one (unless another is named) and is
+/// kept under `history/`.
+///
+/// Each file is written whole to a temporary name and renamed into place, so a reader (or a run
+/// killed half-way) never sees half a file; the certification is renamed last.
 public enum AuditOutput {
     /// How to sign.
     public struct Signing: Sendable {
@@ -26,64 +29,92 @@ public enum AuditOutput {
         public var certification: SignedCertification?
     }
 
-    public static let reportJSONName = "report.json"
-    public static let reportMarkdownName = "report.md"
-    public static let transcriptName = "transcript.jsonl"
+    public static let reportJSONName = ReportJSONRenderer().fileName
+    public static let reportMarkdownName = ReportMarkdownRenderer().fileName
+    public static let transcriptName = TranscriptRenderer().fileName
     public static let certificationJSONName = "certification.json"
     public static let certificationMarkdownName = "certification.md"
+    public static let historyFolder = "history"
 
     /// The bytes of `report.json`: pretty, deterministic, ending with a newline.
     public static func reportJSON(_ report: Report) -> [UInt8] {
         JSONWriter(pretty: true).bytes(report.json)
     }
 
+    /// Writes the renderers' files (all of ``OutputRenderers/all`` unless told otherwise) and,
+    /// when signing, the certification over them.
     public static func write(
-        _ result: AuditResult, to directory: String, includeTranscript: Bool, signing: Signing?
-    ) throws(ConfigurationError) -> Written {
-        let fm = FileManager.default
+        _ result: AuditResult, to directory: String, includeTranscript: Bool, signing: Signing?,
+        renderers: [any OutputRenderer] = OutputRenderers.all
+    ) throws(OutputError) -> Written {
         do {
-            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw ConfigurationError("cannot create the output folder \(directory): \(error.localizedDescription)")
+            throw OutputError("cannot create the output folder \(directory): \(reason(error))")
         }
-        func path(_ name: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(name).path }
-        let json = reportJSON(result.report)
-        let markdown = MarkdownReport.render(result.report)
-        let transcript = includeTranscript ? result.transcript.bytes : nil
+        let input = RenderInput(result: result, includesTranscript: includeTranscript)
+        var files: [SignedFile] = []
+        for renderer in renderers {
+            guard let bytes = try renderer.render(input) else { continue }
+            files.append(SignedFile(name: renderer.fileName, bytes: bytes))
+        }
         var written: [String] = []
-        try save(json, path(reportJSONName), &written)
-        try save(Array(markdown.utf8), path(reportMarkdownName), &written)
-        if let transcript { try save(transcript, path(transcriptName), &written) }
+        for file in files { try save(file.bytes, path(directory, file.name), &written) }
         guard let signing else { return Written(paths: written, certification: nil) }
 
-        let existing = fm.contents(atPath: path(certificationJSONName)).map { Array($0) }
-        let previous = signing.previous ?? existing
+        let existing = FileManager.default.contents(atPath: path(directory, certificationJSONName)).map { Array($0) }
         let issued = RFC3339.unixSeconds(result.report.finishedAt) ?? Int64(Date().timeIntervalSince1970)
         let validUntil = issued + Int64(result.report.policy.validityDays) * 86_400
-        let input = CertificationInput(
-            report: result.report, reportJSON: json, reportMarkdown: markdown, transcript: transcript, previous: previous,
+        var markdownBytes = files.first { $0.name == reportMarkdownName }?.bytes
+        if markdownBytes == nil { markdownBytes = try ReportMarkdownRenderer().render(input) }
+        let markdown = String(decoding: markdownBytes ?? [], as: UTF8.self)
+        let certificationInput = CertificationInput(
+            report: result.report, files: files, reportMarkdown: markdown, previous: signing.previous ?? existing,
             issuedAt: RFC3339.string(unixSeconds: issued), validUntil: RFC3339.string(unixSeconds: validUntil))
         let certification: SignedCertification
         do {
-            certification = try Certifier.certify(input, key: signing.key)
+            certification = try Certifier.certify(certificationInput, key: signing.key)
         } catch {
-            throw ConfigurationError("cannot certify: \(error)")
+            throw OutputError("cannot certify: \(error)")
         }
         if let existing, let old = try? Attestation(certificationFile: existing) {
             let stamp = old.issuedAt.replacingOccurrences(of: ":", with: "")
-            let history = path("history")
-            try? fm.createDirectory(atPath: history, withIntermediateDirectories: true)
-            try save(existing, URL(fileURLWithPath: history).appendingPathComponent("certification-\(stamp).json").path, &written)
+            let history = path(directory, historyFolder)
+            try? FileManager.default.createDirectory(atPath: history, withIntermediateDirectories: true)
+            try save(existing, path(history, "certification-\(stamp).json"), &written)
         }
-        try save(certification.json, path(certificationJSONName), &written)
-        try save(certification.markdown, path(certificationMarkdownName), &written)
+        try save(certification.markdown, path(directory, certificationMarkdownName), &written)
+        try save(certification.json, path(directory, certificationJSONName), &written)
         return Written(paths: written, certification: certification)
     }
 
-    private static func save(_ bytes: [UInt8], _ path: String, _ written: inout [String]) throws(ConfigurationError) {
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw ConfigurationError("cannot write \(path)")
+    static func path(_ directory: String, _ name: String) -> String {
+        URL(fileURLWithPath: directory).appendingPathComponent(name).path
+    }
+
+    /// Writes `bytes` to a temporary file beside `path`, flushes it to disk, and renames it into place.
+    static func save(_ bytes: [UInt8], _ path: String, _ written: inout [String]) throws(OutputError) {
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        do {
+            let url = URL(fileURLWithPath: temporary)
+            try Data(bytes).write(to: url)
+            let handle = try FileHandle(forWritingTo: url)
+            try handle.synchronize()
+            try handle.close()
+            if rename(temporary, path) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw OutputError("cannot write \(path): \(reason(error))")
         }
         written.append(path)
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return ns.localizedDescription
     }
 }

@@ -25,9 +25,11 @@ struct Verify: ParsableCommand {
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         var siblings: [String: [UInt8]] = [:]
         let format = CertificationFormat(fileName: file)
-        var names = [AuditOutput.reportJSONName, AuditOutput.transcriptName]
-        if format == .json { names.append(AuditOutput.certificationMarkdownName) }
-        for name in names {
+        // Every file the certification signs that is in its folder (certification.md itself only
+        // when the JSON form is the one given).
+        let subjects = (try? Attestation(certificationFile: Array(data)))?.subjects.map(\.name) ?? []
+        for name in subjects where name != AuditOutput.certificationMarkdownName || format == .json {
+            guard !name.contains("/"), name != ".", name != ".." else { continue }
             if let bytes = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) { siblings[name] = Array(bytes) }
         }
         do {
