@@ -16,6 +16,9 @@ public protocol Connector: AnyObject {
     /// The kind of target this connector talks to.
     var kind: TargetKind { get }
 
+    /// Where it talks to, safe to show: no password, token or other secret.
+    var address: String { get }
+
     /// Answers one read-only question.
     /// - Parameters:
     ///   - operation: the connector's verb, such as `query` (PostgreSQL), `show` (PgBouncer),

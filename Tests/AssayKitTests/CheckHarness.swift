@@ -1,3 +1,4 @@
+import AssayConnectors
 import AssayCore
 import AssayKit
 import AssayTestSupport
@@ -28,16 +29,11 @@ enum CheckHarness {
         try run(ids, targets: [TargetConfiguration(name: "fixture", kind: .files, location: fixture(relative))], inputs: inputs)
     }
 
-    /// The targets of the live stack (`scripts/stack up`), by kind.
-    static func stackTarget(_ kind: TargetKind) throws -> TargetConfiguration {
-        let stack = try LiveStack.current()
-        switch kind {
-        case .files: return TargetConfiguration(name: "stack-files", kind: .files, location: try stack.value("ASSAY_STACK_FILES_DIR"))
-        case .postgres: return TargetConfiguration(name: "postgres", kind: .postgres, location: try stack.postgresURL)
-        case .pgbouncer: return TargetConfiguration(name: "pgbouncer", kind: .pgbouncer, location: try stack.pgbouncerURL)
-        case .redis: return TargetConfiguration(name: "redis", kind: .redis, location: try stack.redisURL)
-        case .docker: return TargetConfiguration(name: "docker", kind: .docker, location: try stack.dockerURL)
-        }
+    /// The target of the live stack (`scripts/stack up`) of a kind, as the kind's descriptor
+    /// says the stack provides it (its `stack.env` key), named after the kind.
+    static func stackTarget(_ kind: TargetKind, kinds: TargetKindRegistry = .builtin) throws -> TargetConfiguration {
+        guard let hook = kinds[kind]?.testStack else { throw LiveStackError(message: "the kind \(kind) has no test stack hook") }
+        return TargetConfiguration(name: kind.rawValue, kind: kind, location: try LiveStack.current().value(hook.locationKey))
     }
 }
 

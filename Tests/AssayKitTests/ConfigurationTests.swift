@@ -59,8 +59,8 @@ struct ConfigurationTests {
     }
 
     @Test func flagTargetsAreNamed() {
-        #expect(TargetConfiguration.fromFlag("main=postgres://h/db", kind: .postgres, index: 0).name == "main")
-        #expect(TargetConfiguration.fromFlag("postgres://h/db?sslmode=require", kind: .postgres, index: 1).name == "postgres-2")
-        #expect(TargetConfiguration.fromFlag("host=h dbname=x", kind: .postgres, index: 0).location == "host=h dbname=x")
+        #expect(TargetConfiguration.fromFlag("main=postgres://h/db", kind: .postgres, index: 0, isFolder: false).name == "main")
+        #expect(TargetConfiguration.fromFlag("postgres://h/db?sslmode=require", kind: .postgres, index: 1, isFolder: false).name == "postgres-2")
+        #expect(TargetConfiguration.fromFlag("host=h dbname=x", kind: .postgres, index: 0, isFolder: false).location == "host=h dbname=x")
     }
 }

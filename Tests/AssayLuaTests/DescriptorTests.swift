@@ -5,7 +5,7 @@ import Testing
 @Suite("Check descriptors")
 struct DescriptorTests {
     func problems(_ source: String, path: String = "c.lua") -> [String] {
-        switch CheckLoader.load(CheckScript(path: path, source: Array(source.utf8))) {
+        switch CheckLoader.load(CheckScript(path: path, source: Array(source.utf8)), kinds: TestEnvironment().targetKinds) {
         case .success: return []
         case .failure(let error): return error.problems.map(\.description)
         }
@@ -22,7 +22,7 @@ struct DescriptorTests {
             """
         let check = try CheckLoader.load(CheckScript(path: "ok.lua", source: Array(source.utf8))).get()
         #expect(check.id == "PGB-CLIENT-IDLE")
-        #expect(check.descriptor.needs == [.pgbouncer])
+        #expect(check.descriptor.needs == ["pgbouncer"])
         #expect(check.descriptor.source.description == "ok.lua:1")
         #expect(check.declaredInputs["max_idle"] == .int(900))
     }

@@ -15,10 +15,11 @@ struct TestEnvironment: CheckEnvironment {
     }
     func input(check: String, name: String) -> JSONValue? { inputs[name] }
     func targets(kind: TargetKind) -> [TargetInfo] { [TargetInfo(name: "t", kind: kind, address: "test://t")] }
+    var targetKinds: [TargetKind] { ["files", "postgres", "pgbouncer", "redis", "docker"] }
     func log(check: String, target: String, message: String) {}
 }
 
-let testTarget = TargetInfo(name: "sample", kind: .files, address: "file:///sample")
+let testTarget = TargetInfo(name: "sample", kind: "files", address: "file:///sample")
 
 /// A check script whose run function body is `body`.
 func script(_ body: String, id: String = "TEST-CHECK", path: String = "test.lua") -> CheckScript {

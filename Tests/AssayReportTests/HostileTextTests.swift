@@ -24,7 +24,7 @@ struct HostileTextTests {
                 expires: CalendarDate("2030-01-01")!)
         ]
         var targets = AuditFixture.targets
-        targets.append(TargetInfo(name: "evil" + h, kind: .files, address: "/srv/" + h))
+        targets.append(TargetInfo(name: "evil" + h, kind: "files", address: "/srv/" + h))
         var report = AuditFixture.report(findings, targets: targets, waivers: waivers)
         report.tool.version = "1.0 " + h
         report.checks.append(

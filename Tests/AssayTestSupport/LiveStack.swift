@@ -56,6 +56,7 @@ public struct LiveStack: Sendable {
 
 public struct LiveStackError: Error, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

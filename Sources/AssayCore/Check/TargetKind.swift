@@ -1,9 +1,24 @@
-/// The kinds of system Assay can audit; a check's `needs` names them.
-public enum TargetKind: String, CaseIterable, Hashable, Sendable, Codable, Comparable {
-    case files, postgres, pgbouncer, redis, docker
+/// The name of a kind of system Assay audits (`postgres`, `files`, …); a check's `needs` names
+/// kinds.
+///
+/// AssayCore knows no kind: each is declared once, by a descriptor in a registry
+/// (`TargetKindDescriptor` and `TargetKindRegistry` in AssayConnectors), which also defines the
+/// named constants (`TargetKind.postgres`).
+public struct TargetKind: RawRepresentable, Hashable, Sendable, Comparable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public let rawValue: String
 
-    public static func < (lhs: TargetKind, rhs: TargetKind) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ name: String) { self.rawValue = name }
+    public init(stringLiteral value: String) { self.rawValue = value }
+
+    public static func < (lhs: TargetKind, rhs: TargetKind) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String { rawValue }
+
+    /// Whether `name` can name a kind: lower-case letters, digits and dashes, starting with a letter.
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 }
 
@@ -30,9 +45,9 @@ extension TargetInfo {
     }
 
     public init?(json: JSONValue) {
-        guard let name = json["name"]?.stringValue, let kind = json["kind"]?.stringValue.flatMap(TargetKind.init) else {
+        guard let name = json["name"]?.stringValue, let kind = json["kind"]?.stringValue, TargetKind.isValidName(kind) else {
             return nil
         }
-        self.init(name: name, kind: kind, address: json["address"]?.stringValue ?? "")
+        self.init(name: name, kind: TargetKind(kind), address: json["address"]?.stringValue ?? "")
     }
 }

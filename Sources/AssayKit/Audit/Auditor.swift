@@ -55,7 +55,7 @@ public struct Auditor: Sendable {
     /// Every check script of the configuration: built-in ones first (only those for the kinds
     /// given, when given), then custom folders.
     public func scripts(kinds: Set<TargetKind>? = nil) throws(ConfigurationError) -> [CheckScript] {
-        var scripts = configuration.builtinChecks ? try CheckCatalog.builtinScripts(kinds: kinds) : []
+        var scripts = configuration.builtinChecks ? try CheckCatalog.builtinScripts(kinds: kinds, registry: configuration.kinds) : []
         for path in configuration.checkPaths { scripts += try CheckCatalog.scripts(at: path) }
         return scripts
     }
@@ -92,7 +92,7 @@ public struct Auditor: Sendable {
         let startedAt = Self.unixNow()
         let targets = try resolveTargets(replaying: transcript)
         let kinds = Set(targets.map(\.info.kind))
-        let (checks, problems) = CheckLoader.loadAll(try scripts(kinds: kinds), limits: configuration.limits)
+        let (checks, problems) = CheckLoader.loadAll(try scripts(kinds: kinds), limits: configuration.limits, kinds: configuration.kinds.kinds)
         let active = checks.filter { configuration.selects($0.descriptor) }
 
         var jobs: [Job] = []
@@ -104,7 +104,7 @@ public struct Auditor: Sendable {
             jobs.append(Job(id: jobs.count + 1, target: target.info.name, checks: work))
         }
         let context = RunContext(
-            targets: targets, scripts: active.filter { ran.contains($0.id) }.map(\.script), inputs: configuration.inputs,
+            kinds: configuration.kinds, targets: targets, scripts: active.filter { ran.contains($0.id) }.map(\.script), inputs: configuration.inputs,
             checkInputs: configuration.checkInputs, limits: configuration.limits, connectorOptions: configuration.connectorOptions,
             sessionMemoryBytes: configuration.run.sessionMemoryBytes, record: recordsTranscript,
             replay: transcript.map { Dictionary(grouping: $0.entries, by: \.target) })
@@ -135,7 +135,7 @@ public struct Auditor: Sendable {
     private var launcher: any WorkerLauncher {
         switch isolation {
         case .threads:
-            return ThreadLauncher()
+            return ThreadLauncher(kinds: configuration.kinds)
         case .workerProcesses(let executable):
             let cpuSeconds = Int(configuration.run.runTimeout.components.seconds) + 60
             return ProcessLauncher(
@@ -152,7 +152,7 @@ public struct Auditor: Sendable {
         var names: Set<String> = []
         for target in configuration.targets {
             guard names.insert(target.name).inserted else { throw ConfigurationError("two targets are named '\(target.name)'") }
-            resolved.append(try ConnectorFactory.resolve(target, options: configuration.connectorOptions))
+            resolved.append(try ConnectorFactory.resolve(target, kinds: configuration.kinds, options: configuration.connectorOptions))
         }
         return resolved
     }

@@ -1,3 +1,4 @@
+import AssayConnectors
 import AssayCore
 import AssayLua
 import Foundation
@@ -16,12 +17,14 @@ public enum CheckCatalog {
     /// The built-in scripts, named `builtin/<kind>/<file>.lua` in reports. A built-in check lives
     /// in the folder of the first kind it needs (a test holds the library to that), so `kinds`
     /// limits loading to the checks that can run on the targets at hand.
-    public static func builtinScripts(kinds: Set<TargetKind>? = nil) throws(ConfigurationError) -> [CheckScript] {
+    public static func builtinScripts(
+        kinds: Set<TargetKind>? = nil, registry: TargetKindRegistry = .builtin
+    ) throws(ConfigurationError) -> [CheckScript] {
         let all = try scripts(at: builtinDirectory, displayPrefix: "builtin")
         guard let kinds else { return all }
         return all.filter { script in
-            let folder = script.path.split(separator: "/").dropFirst().first.map(String.init) ?? ""
-            return TargetKind(rawValue: folder).map(kinds.contains) ?? true
+            let folder = TargetKind(script.path.split(separator: "/").dropFirst().first.map(String.init) ?? "")
+            return kinds.contains(folder) || !registry.kinds.contains(folder)
         }
     }
 

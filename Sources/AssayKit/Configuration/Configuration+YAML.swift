@@ -9,18 +9,18 @@ import Yams
 extension Configuration {
     /// Reads `assay.yaml`. Relative check folders and `files` targets are resolved against the
     /// file's folder. Unknown keys are errors, so a typo never silently drops a setting.
-    public static func load(path: String) throws(ConfigurationError) -> Configuration {
+    public static func load(path: String, kinds: TargetKindRegistry = .builtin) throws(ConfigurationError) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError("\(path): cannot read the configuration file")
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try parse(String(decoding: data, as: UTF8.self), file: path, baseDirectory: base)
+        return try parse(String(decoding: data, as: UTF8.self), file: path, baseDirectory: base, kinds: kinds)
     }
 
-    /// Parses the text of an `assay.yaml`.
-    public static func parse(_ text: String, file: String = "assay.yaml", baseDirectory: String = ".") throws(ConfigurationError)
-        -> Configuration
-    {
+    /// Parses the text of an `assay.yaml`; `kinds` are the target kinds it may name.
+    public static func parse(
+        _ text: String, file: String = "assay.yaml", baseDirectory: String = ".", kinds: TargetKindRegistry = .builtin
+    ) throws(ConfigurationError) -> Configuration {
         let document: JSONValue
         do {
             let resolver = Resolver.default.removing(.timestamp)
@@ -30,7 +30,7 @@ extension Configuration {
         } catch {
             throw ConfigurationError("\(file): invalid YAML: \(error)")
         }
-        var reader = ConfigurationReader(file: file, baseDirectory: baseDirectory)
+        var reader = ConfigurationReader(file: file, baseDirectory: baseDirectory, kinds: kinds)
         return try reader.read(document)
     }
 }
@@ -59,6 +59,7 @@ enum YAMLValue {
 struct ConfigurationReader {
     let file: String
     let baseDirectory: String
+    let kinds: TargetKindRegistry
 
     static let topLevelKeys: Set<String> = ["targets", "checks", "inputs", "waivers", "policy", "limits"]
 
@@ -104,7 +105,7 @@ struct ConfigurationReader {
 
     mutating func read(_ document: JSONValue) throws(ConfigurationError) -> Configuration {
         let top = try object(document, "(top level)", keys: Self.topLevelKeys)
-        var configuration = Configuration()
+        var configuration = Configuration(kinds: kinds)
         configuration.targets = try targets(top["targets"])
         let checks = try object(top["checks"], "checks", keys: ["paths", "builtin", "include", "exclude"])
         configuration.checkPaths = try strings(checks["paths"], "checks.paths").map(resolve)
@@ -150,17 +151,18 @@ struct ConfigurationReader {
             let path = "targets[\(i)]"
             let fields = try object(item, path, keys: ["name", "kind", "url", "path", "password_env", "password_file"])
             guard let kindName = try string(fields["kind"], "\(path).kind") else { throw fail(path, "missing 'kind'") }
-            guard let kind = TargetKind(rawValue: kindName) else {
-                throw fail("\(path).kind", "unknown kind '\(kindName)' (expected \(TargetKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            guard let kind = kinds.kind(named: kindName), let descriptor = kinds[kind] else {
+                throw fail("\(path).kind", "unknown kind '\(kindName)' (expected \(kinds.namesList))")
             }
-            let location: String
-            if kind == .files {
-                guard let p = try string(fields["path"], "\(path).path") else { throw fail(path, "a files target needs 'path'") }
-                location = resolve(p)
-            } else {
-                guard let url = try string(fields["url"], "\(path).url") else { throw fail(path, "a \(kind.rawValue) target needs 'url'") }
-                location = url
+            let key = descriptor.location.yamlKey
+            guard let written = try string(fields[key], "\(path).\(key)") else { throw fail(path, "a \(kindName) target needs '\(key)'") }
+            if let other = ["url", "path"].first(where: { $0 != key && fields[$0] != nil }) {
+                throw fail("\(path).\(other)", "a \(kindName) target takes '\(key)', not '\(other)'")
             }
+            if !descriptor.location.acceptsPassword, let given = ["password_env", "password_file"].first(where: { fields[$0] != nil }) {
+                throw fail("\(path).\(given)", "a \(kindName) target takes no password")
+            }
+            let location = descriptor.location.form == .folder ? resolve(written) : written
             let name = try string(fields["name"], "\(path).name") ?? kind.rawValue
             if result.contains(where: { $0.name == name }) { throw fail("\(path).name", "duplicate target name '\(name)'") }
             result.append(

@@ -13,6 +13,8 @@ import AssayLua
 /// print(result.report.verdict)
 /// ```
 public struct Configuration: Sendable {
+    /// The target kinds the run knows (default: Assay's own, ``TargetKindRegistry/builtin``).
+    public var kinds: TargetKindRegistry
     public var targets: [TargetConfiguration]
     /// Folders (or files) of custom checks, next to the built-in ones.
     public var checkPaths: [String]
@@ -37,8 +39,9 @@ public struct Configuration: Sendable {
         targets: [TargetConfiguration] = [], checkPaths: [String] = [], builtinChecks: Bool = true, include: [String] = [], exclude: [String] = [],
         inputs: [String: JSONValue] = [:], checkInputs: [String: [String: JSONValue]] = [:], waivers: [Waiver] = [],
         policy: Policy = Policy(), limits: SandboxLimits = SandboxLimits(), connectorOptions: ConnectorOptions = ConnectorOptions(),
-        run: RunSettings = RunSettings()
+        run: RunSettings = RunSettings(), kinds: TargetKindRegistry = .builtin
     ) {
+        self.kinds = kinds
         self.targets = targets
         self.checkPaths = checkPaths
         self.builtinChecks = builtinChecks

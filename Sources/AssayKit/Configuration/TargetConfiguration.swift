@@ -25,11 +25,11 @@ public struct TargetConfiguration: Hashable, Sendable {
     /// `NAME=DIR`). A libpq `key=value` string cannot be named on the command line (it would read
     /// as a name): name it in assay.yaml. Unnamed targets are called after their kind:
     /// `postgres`, `postgres-2`, …
-    public static func fromFlag(_ value: String, kind: TargetKind, index: Int) -> TargetConfiguration {
+    public static func fromFlag(_ value: String, kind: TargetKind, index: Int, isFolder: Bool) -> TargetConfiguration {
         if let eq = value.firstIndex(of: "="), eq > value.startIndex {
             let name = value[..<eq]
             let rest = value[value.index(after: eq)...]
-            let isLocation = kind == .files || rest.contains("://") || rest.hasPrefix("/")
+            let isLocation = isFolder || rest.contains("://") || rest.hasPrefix("/")
             if isLocation, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {
                 return TargetConfiguration(name: String(name), kind: kind, location: String(value[value.index(after: eq)...]))
             }

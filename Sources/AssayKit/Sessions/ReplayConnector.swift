@@ -5,13 +5,15 @@ import AssayCore
 /// check author iterates on a check offline.
 final class ReplayConnector: Connector {
     let kind: TargetKind
+    let address: String
     private let answers: [String: Result<JSONValue, ConnectorError>]
     /// The recorded failure that made the target unavailable, if one did: the live run asked
     /// nothing after it, so any call the transcript lacks gets it, as the live run's calls did.
     private let unavailable: ConnectorError?
 
-    init(kind: TargetKind, entries: [Transcript.Entry]) {
-        self.kind = kind
+    init(info: TargetInfo, entries: [Transcript.Entry]) {
+        self.kind = info.kind
+        self.address = info.address
         var answers: [String: Result<JSONValue, ConnectorError>] = [:]
         for entry in entries { answers[entry.key] = entry.outcome }
         self.answers = answers

@@ -12,6 +12,8 @@ public protocol CheckEnvironment: Sendable {
     func input(check: String, name: String) -> JSONValue?
     /// Every target of a kind.
     func targets(kind: TargetKind) -> [TargetInfo]
+    /// The kinds `ctx:targets(kind)` may name.
+    var targetKinds: [TargetKind] { get }
     /// A line a check printed (for `--verbose`).
     func log(check: String, target: String, message: String)
 }

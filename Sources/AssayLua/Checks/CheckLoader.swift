@@ -4,11 +4,14 @@ import AssayCore
 public enum CheckLoader {
     /// Loads one script: a syntax error, a refused binary chunk, an error at load time or an invalid
     /// descriptor comes back as problems with file and line.
-    public static func load(_ script: CheckScript, limits: SandboxLimits = SandboxLimits()) -> Result<Check, CheckLoadError> {
+    /// - Parameter kinds: the target kinds a check may need; nil accepts any well-formed kind name.
+    public static func load(_ script: CheckScript, limits: SandboxLimits = SandboxLimits(), kinds: [TargetKind]? = nil)
+        -> Result<Check, CheckLoadError>
+    {
         let opened = LoadedScript.open(script, limits: limits) { _ in .error("the check API is only available inside run(ctx)") }
         switch opened {
         case .success(let loaded):
-            switch DescriptorValidator.validate(loaded.descriptor, script: script) {
+            switch DescriptorValidator.validate(loaded.descriptor, script: script, kinds: kinds) {
             case .success(var check):
                 check.compiled = loaded.sandbox.compiledChunk
                 return .success(check)
@@ -21,10 +24,10 @@ public enum CheckLoader {
     }
 
     /// Loads several scripts, in parallel, and rejects duplicate ids (naming both places).
-    public static func loadAll(_ scripts: [CheckScript], limits: SandboxLimits = SandboxLimits()) -> (
+    public static func loadAll(_ scripts: [CheckScript], limits: SandboxLimits = SandboxLimits(), kinds: [TargetKind]? = nil) -> (
         checks: [Check], problems: [CheckProblem]
     ) {
-        let results = ParallelMap.map(scripts) { load($0, limits: limits) }
+        let results = ParallelMap.map(scripts) { load($0, limits: limits, kinds: kinds) }
         var checks: [Check] = []
         var problems: [CheckProblem] = []
         var seen: [String: SourceLocation] = [:]

@@ -31,7 +31,8 @@ enum DescriptorValidator {
     }
 
     /// Validates a descriptor table; returns the check, or every problem found.
-    static func validate(_ value: LuaValue, script: CheckScript) -> Result<Check, CheckLoadError> {
+    /// - Parameter kinds: the target kinds `needs` may name; nil accepts any well-formed kind name.
+    static func validate(_ value: LuaValue, script: CheckScript, kinds: [TargetKind]? = nil) -> Result<Check, CheckLoadError> {
         guard case .table = value, case .integer(let hostLine)? = value["__line"] else {
             let problem = CheckProblem(
                 location: SourceLocation(path: script.path, line: 0),
@@ -91,14 +92,15 @@ enum DescriptorValidator {
             problems.append("category '\(category)' must be lower-case words joined by dashes, like pool-efficiency")
         }
         var needs: [TargetKind] = []
+        let kindList = kinds.map { $0.map(\.rawValue).joined(separator: ", ") } ?? "target kind names"
         if value["needs"] == nil || value["needs"].map({ if case .nil = $0 { true } else { false } }) == true {
-            problems.append("missing required field 'needs' (one or more of \(TargetKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            problems.append("missing required field 'needs' (one or more of \(kindList))")
         } else {
             for name in strings("needs") {
-                if let kind = TargetKind(rawValue: name) {
-                    needs.append(kind)
+                if TargetKind.isValidName(name), kinds?.contains(TargetKind(name)) ?? true {
+                    needs.append(TargetKind(name))
                 } else {
-                    problems.append("unknown target kind '\(name)' in needs (expected \(TargetKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    problems.append("unknown target kind '\(name)' in needs (expected \(kindList))")
                 }
             }
             if needs.isEmpty, problems.isEmpty { problems.append("field 'needs' must name at least one target kind") }

@@ -31,9 +31,11 @@ final class FindingRecorder {
             guard case .string(let name)? = args.first else { return .error("bad argument #1 to 'input' (string expected)") }
             return .values([environment.input(check: check.id, name: name).map(LuaValue.init) ?? .nil])
         case "targets":
-            guard case .string(let name)? = args.first, let kind = TargetKind(rawValue: name) else {
-                return .error("bad argument #1 to 'targets' (a target kind expected: \(TargetKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            let known = environment.targetKinds
+            guard case .string(let name)? = args.first, TargetKind.isValidName(name), known.contains(TargetKind(name)) else {
+                return .error("bad argument #1 to 'targets' (a target kind expected: \(known.map(\.rawValue).joined(separator: ", ")))")
             }
+            let kind = TargetKind(name)
             let list = environment.targets(kind: kind).map { LuaValue($0.json) }
             return .values([.array(list)])
         case "log":

@@ -7,25 +7,17 @@ import Logging
 
 /// `assay run`: audit the targets and write the report (and a certification when signing).
 struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the checks against the targets and score the result.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the checks against the targets and score the result.",
+        discussion: TargetFlags.help(.builtin))
 
     @Option(name: .shortAndLong, help: "The configuration file (assay.yaml).")
     var config: String?
 
-    @Option(name: .customLong("files"), help: ArgumentHelp("A folder of configuration files to audit, as [NAME=]DIR.", valueName: "dir"))
-    var files: [String] = []
-
-    @Option(help: ArgumentHelp("A PostgreSQL server, as [NAME=]URL (libpq URL or key=value string).", valueName: "url"))
-    var postgres: [String] = []
-
-    @Option(help: ArgumentHelp("A PgBouncer admin console, as [NAME=]URL (…/pgbouncer).", valueName: "url"))
-    var pgbouncer: [String] = []
-
-    @Option(help: ArgumentHelp("A Redis server, as [NAME=]redis://[user[:password]@]host:port[/db].", valueName: "url"))
-    var redis: [String] = []
-
-    @Option(help: ArgumentHelp("A Docker engine, as [NAME=]unix:///path/docker.sock.", valueName: "url"))
-    var docker: [String] = []
+    /// The target flags (`--postgres URL`, `--files DIR`, …): one per kind of the registry, read by
+    /// ``TargetFlags`` and listed in the help's TARGETS section.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Targets: see TARGETS above.", valueName: "target-flags"))
+    var targetFlags: [String] = []
 
     @Option(name: .customLong("checks"), help: ArgumentHelp("A folder of custom checks, next to the built-in ones.", valueName: "dir"))
     var checkPaths: [String] = []
@@ -81,7 +73,8 @@ struct Run: ParsableCommand {
             return try Transcript(bytes: Array(data))
         }
         if configuration.targets.isEmpty, transcript == nil {
-            throw ValidationError("no targets: give --files, --postgres, --pgbouncer, --redis, --docker, --config or --replay")
+            let flags = configuration.kinds.descriptors.map(\.flag).joined(separator: ", ")
+            throw ValidationError("no targets: give \(flags), --config or --replay")
         }
         let signing = try sign.map { path throws -> AuditOutput.Signing in
             let key: SigningKey
@@ -128,16 +121,12 @@ struct Run: ParsableCommand {
 
     func makeConfiguration() throws -> Configuration {
         var configuration = try config.map { path throws(ConfigurationError) in try Configuration.load(path: path) } ?? Configuration()
-        let flagged: [(TargetKind, [String])] = [(.files, files), (.postgres, postgres), (.pgbouncer, pgbouncer), (.redis, redis), (.docker, docker)]
-        for (kind, values) in flagged {
-            for (index, value) in values.enumerated() {
-                var target = TargetConfiguration.fromFlag(value, kind: kind, index: index)
-                if kind == .files { target.location = URL(fileURLWithPath: target.location).standardized.path }
-                if configuration.targets.contains(where: { $0.name == target.name }) {
-                    throw ValidationError("two targets are named '\(target.name)': name them, as --\(kind.rawValue) NAME=\(kind == .files ? "DIR" : "URL")")
-                }
-                configuration.targets.append(target)
+        for target in try TargetFlags.parse(targetFlags, kinds: configuration.kinds) {
+            if configuration.targets.contains(where: { $0.name == target.name }) {
+                let placeholder = configuration.kinds[target.kind]?.location.valueName.uppercased() ?? "URL"
+                throw ValidationError("two targets are named '\(target.name)': name them, as --\(target.kind.rawValue) NAME=\(placeholder)")
             }
+            configuration.targets.append(target)
         }
         configuration.checkPaths += checkPaths
         if noBuiltin { configuration.builtinChecks = false }

@@ -3,9 +3,9 @@ import AssayCore
 /// Reports built from AssayCore types, as an audit run would produce them.
 enum Fixtures {
     static let targets = [
-        TargetInfo(name: "pg", kind: .postgres, address: "postgres://assay@127.0.0.1:5432/app"),
-        TargetInfo(name: "bouncer", kind: .pgbouncer, address: "postgres://admin@127.0.0.1:6432/pgbouncer"),
-        TargetInfo(name: "cache", kind: .redis, address: "redis://127.0.0.1:6379"),
+        TargetInfo(name: "pg", kind: "postgres", address: "postgres://assay@127.0.0.1:5432/app"),
+        TargetInfo(name: "bouncer", kind: "pgbouncer", address: "postgres://admin@127.0.0.1:6432/pgbouncer"),
+        TargetInfo(name: "cache", kind: "redis", address: "redis://127.0.0.1:6379"),
     ]
 
     static let checks = [

@@ -1,3 +1,4 @@
+import AssayConnectors
 import AssayCore
 
 /// What the supervisor tells a worker.
@@ -17,9 +18,9 @@ enum SupervisorMessage: Sendable {
         }
     }
 
-    init?(json: JSONValue) {
+    init?(json: JSONValue, kinds: TargetKindRegistry) {
         switch json["t"]?.stringValue {
-        case "hello": guard let context = json["context"].flatMap(RunContext.init(json:)) else { return nil }
+        case "hello": guard let context = json["context"].flatMap({ RunContext(json: $0, kinds: kinds) }) else { return nil }
             self = .hello(context)
         case "job": guard let job = json["job"].flatMap(Job.init(json:)) else { return nil }
             self = .job(job)

@@ -83,7 +83,7 @@ extension RunContext {
         return .object(object)
     }
 
-    init?(json: JSONValue) {
+    init?(json: JSONValue, kinds: TargetKindRegistry) {
         guard let targets = json["targets"]?.arrayValue?.compactMap(ResolvedTarget.init(json:)),
             let scripts = json["scripts"]?.arrayValue?.compactMap({ script -> CheckScript? in
                 guard let path = script["path"]?.stringValue, let text = script["source"]?.stringValue,
@@ -93,7 +93,7 @@ extension RunContext {
             })
         else { return nil }
         self.init(
-            targets: targets, scripts: scripts, inputs: json["inputs"]?.objectValue ?? [:],
+            kinds: kinds, targets: targets, scripts: scripts, inputs: json["inputs"]?.objectValue ?? [:],
             checkInputs: (json["check_inputs"]?.objectValue ?? [:]).compactMapValues(\.objectValue),
             limits: SandboxLimits(json: json["limits"] ?? .null),
             connectorOptions: ConnectorOptions(json: json["connector_options"] ?? .null),

@@ -15,6 +15,9 @@ struct ResolvedTarget: Sendable {
 /// Everything a worker needs to run jobs, sent once when it starts: the targets of the run, the
 /// check scripts that may run, the inputs and the limits.
 struct RunContext: Sendable {
+    /// The kinds the run knows. Not sent to worker processes: a worker uses the registry its
+    /// executable serves with (``AssayWorker/serveIfRequested(arguments:kinds:)``).
+    var kinds: TargetKindRegistry
     var targets: [ResolvedTarget]
     var scripts: [CheckScript]
     var inputs: [String: JSONValue]

@@ -1,3 +1,4 @@
+import AssayConnectors
 import CProcessShim
 import Foundation
 import Glibc
@@ -123,10 +124,12 @@ struct ProcessLauncher: WorkerLauncher {
 /// the protocol, the deadlines and the budget of worker processes, but a thread cannot be killed:
 /// a check stalled in C code keeps its thread until it ends, though the run goes on without it.
 struct ThreadLauncher: WorkerLauncher {
+    let kinds: TargetKindRegistry
+
     func launch() -> WorkerHandle? {
         guard let (mine, theirs) = Descriptor.socketPair() else { return nil }
-        let thread = Thread {
-            WorkerLoop(fd: theirs).serve()
+        let thread = Thread { [kinds] in
+            WorkerLoop(fd: theirs, kinds: kinds).serve()
             Descriptor.close(theirs)
         }
         thread.stackSize = 16 << 20

@@ -1,3 +1,4 @@
+import AssayConnectors
 import CProcessShim
 import Glibc
 
@@ -24,11 +25,13 @@ public enum AssayWorker {
     static let socketDescriptor: Int32 = 3
 
     /// Serves as a worker and exits when `arguments[1]` is ``argument``; returns otherwise.
-    public static func serveIfRequested(arguments: [String] = CommandLine.arguments) {
+    /// - Parameter kinds: the target kinds this worker can audit: the same registry the
+    ///   supervisor's configuration uses (``Configuration/kinds``).
+    public static func serveIfRequested(arguments: [String] = CommandLine.arguments, kinds: TargetKindRegistry = .builtin) {
         guard arguments.count >= 2, arguments[1] == argument else { return }
         let options = WorkerOptions(arguments: Array(arguments.dropFirst(2)))
         confine(options)
-        WorkerLoop(fd: socketDescriptor).serve()
+        WorkerLoop(fd: socketDescriptor, kinds: kinds).serve()
         exit(0)
     }
 

@@ -78,10 +78,9 @@ final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
         }
         switch session.call(operation, arguments, deadline: deadline) {
         case .success(let value):
-            if session.info.kind == .files, operation == "configs", case .array(let documents) = value {
-                return Self.splitUnreadable(documents)
-            }
-            return .success(value, problems: [])
+            guard let descriptor = context.kinds[session.info.kind] else { return .success(value, problems: []) }
+            let (readable, problems) = descriptor.splitProblems(operation: operation, answer: value)
+            return .success(readable, problems: problems.map { ResourceProblem(resource: $0.resource, message: $0.message) })
         case .failure(let error):
             let grade: HostCallFailure.Grade
             switch error.kind {
@@ -96,6 +95,8 @@ final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
     func input(check: String, name: String) -> JSONValue? {
         context.checkInputs[check]?[name] ?? context.inputs[name] ?? declaredInputs[check]?[name]
     }
+
+    var targetKinds: [TargetKind] { context.kinds.kinds }
 
     func targets(kind: TargetKind) -> [TargetInfo] {
         context.targets.map(\.info).filter { $0.kind == kind }.sorted { $0.name < $1.name }
@@ -124,11 +125,11 @@ final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
         }
         let connector: any Connector
         if let replay = context.replay {
-            connector = ReplayConnector(kind: target.info.kind, entries: replay[name] ?? [])
+            connector = ReplayConnector(info: target.info, entries: replay[name] ?? [])
+        } else if let descriptor = context.kinds[target.info.kind] {
+            connector = descriptor.makeConnector(location: target.location, password: target.password, options: context.connectorOptions)
         } else {
-            connector = ConnectorFactory.make(
-                kind: target.info.kind, location: target.location, password: target.password, options: context.connectorOptions
-            ).0
+            return .failure(HostCallFailure(grade: .unavailable, message: "\(name): this worker knows no target kind '\(target.info.kind)'"))
         }
         let session = TargetSession(
             info: target.info, connector: connector, callTimeout: context.connectorOptions.callTimeout,
@@ -140,23 +141,5 @@ final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
         }
         lock.withLock { sessions[name] = session }
         return .success(session)
-    }
-
-    /// Documents the files connector could not parse become problems (then `error` findings);
-    /// the check sees only the readable ones.
-    static func splitUnreadable(_ documents: [JSONValue]) -> HostCallResult {
-        var readable: [JSONValue] = []
-        var problems: [ResourceProblem] = []
-        for document in documents {
-            if let error = document["error"] {
-                let path = document["path"]?.stringValue ?? "?"
-                let line = error["line"]?.intValue ?? 0
-                let message = error["message"]?.stringValue ?? "cannot be parsed"
-                problems.append(ResourceProblem(resource: path, message: line > 0 ? "\(path):\(line): \(message)" : "\(path): \(message)"))
-            } else {
-                readable.append(document)
-            }
-        }
-        return .success(.array(readable), problems: problems)
     }
 }

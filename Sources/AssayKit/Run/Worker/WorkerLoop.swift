@@ -1,3 +1,4 @@
+import AssayConnectors
 import AssayCore
 import Foundation
 
@@ -10,6 +11,7 @@ import Foundation
 /// connection requests made while a job runs — so the supervisor's writes never wait on a check.
 final class WorkerLoop: WorkerEventSink, ConnectionBroker, @unchecked Sendable {  // mutable state guarded by `condition`
     private let fd: Int32
+    private let kinds: TargetKindRegistry
     private let writeLock = NSLock()
     private let condition = NSCondition()
     private var context: RunContext?
@@ -21,7 +23,10 @@ final class WorkerLoop: WorkerEventSink, ConnectionBroker, @unchecked Sendable {
     private var requested: [Int: String] = [:]
     private var nextRequest = 0
 
-    init(fd: Int32) { self.fd = fd }
+    init(fd: Int32, kinds: TargetKindRegistry) {
+        self.fd = fd
+        self.kinds = kinds
+    }
 
     /// Runs until the supervisor closes the socket (or sends something this worker cannot read).
     func serve() {
@@ -49,7 +54,7 @@ final class WorkerLoop: WorkerEventSink, ConnectionBroker, @unchecked Sendable {
                 let frame: JSONValue?
                 do { frame = try decoder.next() } catch { break reading }
                 guard let frame else { break }
-                guard let message = SupervisorMessage(json: frame) else { break reading }
+                guard let message = SupervisorMessage(json: frame, kinds: kinds) else { break reading }
                 receive(message)
             }
         }
