@@ -1,5 +1,4 @@
 import ArgumentParser
-import AssayCore
 import AssayKit
 
 /// `assay`: audits PostgreSQL, PgBouncer, Redis, Docker and their configuration files with

@@ -94,6 +94,10 @@ public struct Auditor: Sendable {
         let kinds = Set(targets.map(\.info.kind))
         let (checks, problems) = CheckLoader.loadAll(try scripts(kinds: kinds), limits: configuration.limits, kinds: configuration.kinds.kinds)
         let active = checks.filter { configuration.selects($0.descriptor) }
+        try InputValidation.validate(configuration, checks: checks) {
+            let others = (try? self.scripts(kinds: nil).filter { script in !checks.contains { $0.script.path == script.path } }) ?? []
+            return CheckLoader.loadAll(others, limits: configuration.limits, kinds: configuration.kinds.kinds).checks
+        }
 
         var jobs: [Job] = []
         var ran: Set<String> = []

@@ -1,7 +1,6 @@
 import ArgumentParser
-import AssayCore
 import AssayKit
-import AssayLua
+
 
 /// `assay checks list|lint`.
 struct Checks: ParsableCommand {
@@ -20,7 +19,7 @@ struct Checks: ParsableCommand {
         func run() throws {
             var scripts = noBuiltin ? [] : try CheckCatalog.builtinScripts()
             for path in checkPaths { scripts += try CheckCatalog.scripts(at: path) }
-            let (checks, problems) = CheckLoader.loadAll(scripts)
+            let (checks, problems) = CheckLoader.loadAll(scripts, kinds: TargetKindRegistry.builtin.kinds)
             var rows = [["ID", "SEVERITY", "CATEGORY", "NEEDS", "TITLE"]]
             for check in checks.sorted(by: { $0.id < $1.id }) {
                 let d = check.descriptor
@@ -43,7 +42,7 @@ struct Checks: ParsableCommand {
         func run() throws {
             var scripts: [CheckScript] = []
             for path in paths { scripts += try CheckCatalog.scripts(at: path) }
-            let (checks, problems) = CheckLoader.loadAll(scripts)
+            let (checks, problems) = CheckLoader.loadAll(scripts, kinds: TargetKindRegistry.builtin.kinds)
             for problem in problems { Terminal.out(problem.description) }
             Terminal.out("\(scripts.count) file\(scripts.count == 1 ? "" : "s"), \(checks.count) valid, \(problems.count) problem\(problems.count == 1 ? "" : "s")")
             if !problems.isEmpty { throw AssayExit.policyFailed }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import AssayCertify
 import AssayKit
 
 /// `assay keygen --out DIR`.

@@ -1,6 +1,4 @@
 import ArgumentParser
-import AssayCertify
-import AssayCore
 import AssayKit
 import Foundation
 import Logging

@@ -1,4 +1,3 @@
-import AssayCore
 import AssayKit
 import Foundation
 
