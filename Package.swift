@@ -52,6 +52,8 @@ let package = Package(
 
         // MARK: - Tests
         .target(name: "AssayTestSupport", path: "Tests/AssayTestSupport"),
+        // Measures a check run's cost and runs one check for tests that watch the host from outside.
+        .executableTarget(name: "SandboxProbe", dependencies: ["AssayCore", "AssayLua"], path: "Tests/SandboxProbe"),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"]),
         .testTarget(name: "AssayLuaTests", dependencies: ["AssayLua", "AssayTestSupport"]),
         .testTarget(name: "AssayConnectorsTests", dependencies: ["AssayConnectors", "AssayTestSupport"], exclude: ["Fixtures"]),
