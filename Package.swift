@@ -23,7 +23,8 @@ let package = Package(
 
         // MARK: - Assay modules
         .target(name: "AssayCore"),
-        .target(name: "AssayLua", dependencies: ["AssayCore", "LuaShim"]),
+        // The prelude is a real Lua file, embedded as bytes (PackageResources.prelude_lua).
+        .target(name: "AssayLua", dependencies: ["AssayCore", "LuaShim"], resources: [.embedInCode("Lua/prelude.lua")]),
         .target(
             name: "AssayConnectors",
             dependencies: ["AssayCore", "CLibPQ", "CHiredis", .product(name: "Yams", package: "Yams")]

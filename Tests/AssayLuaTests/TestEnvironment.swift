@@ -10,7 +10,7 @@ struct TestEnvironment: CheckEnvironment {
         .failure(HostCallFailure(grade: .refused, message: "no operation \(operation) here"))
     }
 
-    func call(target: String, operation: String, arguments: [JSONValue]) -> HostCallResult {
+    func call(target: String, operation: String, arguments: [JSONValue], deadline: Deadline) -> HostCallResult {
         answer(target, operation, arguments)
     }
     func input(check: String, name: String) -> JSONValue? { inputs[name] }

@@ -10,7 +10,7 @@ import Foundation
 
 /// Answers the benchmark's one connector call with a small parsed document, as a files target would.
 struct ProbeEnvironment: CheckEnvironment {
-    func call(target: String, operation: String, arguments: [JSONValue]) -> HostCallResult {
+    func call(target: String, operation: String, arguments: [JSONValue], deadline: Deadline) -> HostCallResult {
         let document: JSONValue = ["path": "redis.conf", "kind": "redis", "data": ["settings": ["bind": "127.0.0.1", "port": "6379"]]]
         return .success([document], problems: [])
     }

@@ -10,11 +10,11 @@ struct SessionEnvironment: CheckEnvironment {
     let declaredInputs: [String: [String: JSONValue]]
     let logger: Logger
 
-    func call(target: String, operation: String, arguments: [JSONValue]) -> HostCallResult {
+    func call(target: String, operation: String, arguments: [JSONValue], deadline: Deadline) -> HostCallResult {
         guard let session = sessions[target] else {
             return .failure(HostCallFailure(grade: .refused, message: "no target named '\(target)'"))
         }
-        switch session.call(operation, arguments) {
+        switch session.call(operation, arguments, deadline: deadline) {
         case .success(let value):
             if session.info.kind == .files, operation == "configs", case .array(let documents) = value {
                 return Self.splitUnreadable(documents)
