@@ -18,7 +18,7 @@
 #define METERED LuaShim_GlobalMetered
 #define REPLACED LuaShim_GlobalReplaced
 
-static const char *const LINEAR = "linear in its arguments: charged for their size before it runs";
+static const char *const LINEAR = "linear in its arguments: charged for their size before it runs, and its results' after";
 static const char *const CONSTANT = "constant time";
 
 typedef struct {
@@ -111,14 +111,21 @@ const LuaShim_Global *LuaShim_global(size_t index) { return index < ALLOWED_COUN
 
 // MARK: - Metering
 
+// Charges the values [first, last] of the stack: one unit each, and one per 32 bytes of strings.
+static void charge_values(lua_State *L, int first, int last) {
+    uint64_t bytes = 0;
+    for (int i = first; i <= last; i++)
+        if (lua_type(L, i) == LUA_TSTRING) bytes += lua_rawlen(L, i);
+    shim_charge(L, 1 + (uint64_t)(last - first + 1) + bytes / LUASHIM_BYTES_PER_UNIT);
+}
+
 int shim_metered(lua_State *L) {
     lua_CFunction stock = lua_tocfunction(L, lua_upvalueindex(1));
-    int n = lua_gettop(L);
-    uint64_t bytes = 0;
-    for (int i = 1; i <= n; i++)
-        if (lua_type(L, i) == LUA_TSTRING) bytes += lua_rawlen(L, i);
-    shim_charge(L, 1 + (uint64_t)n + bytes / LUASHIM_BYTES_PER_UNIT);
-    return stock(L); // same frame: "bad argument #1 to 'upper'" still names the function
+    charge_values(L, 1, lua_gettop(L)); // before the work: a stopped check does not start it
+    int results = stock(L);             // same frame: "bad argument #1 to 'upper'" still names it
+    int top = lua_gettop(L);
+    charge_values(L, top - results + 1, top); // and what it made (tostring of a long __name)
+    return results;
 }
 
 // MARK: - Lua's own functions and constants, read once per process

@@ -23,6 +23,11 @@ int shim_string_rep(lua_State *L) {
     if (unit < l || unit > MAX_SIZE / (size_t)n) return luaL_error(L, "resulting string too large");
     size_t body = (size_t)(n - 1) * unit; // n - 1 copies of s .. sep, then s
     size_t total = body + l;
+    LuaShim_State *S = shim_state(L);
+    if (S->limits.memory_bytes && total > S->limits.memory_bytes) {
+        shim_stop(S, LuaShim_StopMemory);
+        return luaL_error(L, "%s", shim_stop_message(S->stop));
+    }
     shim_charge(L, 1 + total / LUASHIM_BYTES_PER_UNIT);
     luaL_Buffer b;
     char *p = luaL_buffinitsize(L, &b, total);

@@ -2,15 +2,22 @@
 // file so that a test can watch the host process from outside (peak RSS, wall time).
 //
 //   swift run -c release SandboxProbe bench [runs]     µs of CPU and wall time per check run
-//   SandboxProbe run FILE [instructions] [timeout_ms]  runs FILE's check once; prints each finding, then
+//   SandboxProbe run FILE [key=value…]                 runs FILE's check once; prints each finding
+//                                                      (status, tab, message cut at 200 bytes), then
 //                                                      `wall_ms=…` and `peak_rss_kib=…`
+// Keys of `run` are SandboxLimits fields: memory_mb, instructions, timeout_ms, findings, findings_kb,
+// log_kb, calls, call_arguments_kb, results_mb. Its connector answers `configs` as `bench` does,
+// and `blob n` with a string of n bytes.
 import AssayCore
 import AssayLua
 import Foundation
 
-/// Answers the benchmark's one connector call with a small parsed document, as a files target would.
+/// Answers `configs` with a small parsed document, as a files target would, and `blob n` with n bytes.
 struct ProbeEnvironment: CheckEnvironment {
     func call(target: String, operation: String, arguments: [JSONValue], deadline: Deadline) -> HostCallResult {
+        if operation == "blob", let n = arguments.first?.intValue.map(Int.init) {
+            return .success(.string(String(repeating: "x", count: max(0, min(n, 64 << 20)))), problems: [])
+        }
         let document: JSONValue = ["path": "redis.conf", "kind": "redis", "data": ["settings": ["bind": "127.0.0.1", "port": "6379"]]]
         return .success([document], problems: [])
     }
@@ -75,7 +82,36 @@ case "bench":
     let wall = Double(Deadline.now().nanoseconds - wall0.nanoseconds) / 1000 / Double(runs)
     print(String(format: "check runs: %d; CPU per run: %.1f µs; wall per run: %.1f µs", runs, cpu, wall))
 case "run":
-    fail("run: not yet")
+    guard let path = arguments.dropFirst().first, let source = FileManager.default.contents(atPath: path) else {
+        fail("run: no readable check file")
+    }
+    var limits = SandboxLimits()
+    for setting in arguments.dropFirst(2) {
+        let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let n = Int(parts[1]) else { fail("run: bad setting \(setting)") }
+        switch parts[0] {
+        case "memory_mb": limits.memoryBytes = n << 20
+        case "instructions": limits.instructions = UInt64(n)
+        case "timeout_ms": limits.timeout = .milliseconds(n)
+        case "findings": limits.findings = n
+        case "findings_kb": limits.findingBytes = n << 10
+        case "log_kb": limits.logBytes = n << 10
+        case "calls": limits.calls = n
+        case "call_arguments_kb": limits.callArgumentBytes = n << 10
+        case "results_mb": limits.resultBytes = n << 20
+        default: fail("run: unknown setting \(parts[0])")
+        }
+    }
+    let started = Deadline.now()
+    let findings: [Finding]
+    switch CheckLoader.load(CheckScript(path: path, source: Array(source)), limits: limits) {
+    case .success(let check): findings = CheckRunner.run(check, on: target, environment: ProbeEnvironment(), limits: limits).findings
+    case .failure(let error): findings = [Finding(checkID: "LOAD", title: "", severity: .info, category: "", status: .error, target: "", resource: "", message: error.description)]
+    }
+    let wall = (Deadline.now().nanoseconds - started.nanoseconds) / 1_000_000
+    for finding in findings { print("\(finding.status.rawValue)\t\(String(decoding: finding.message.utf8.prefix(200), as: UTF8.self))") }
+    print("wall_ms=\(wall)")
+    print("peak_rss_kib=\(peakRSSKiB())")
 default:
-    fail("usage: SandboxProbe bench [runs] | run FILE [instructions] [timeout_ms]")
+    fail("usage: SandboxProbe bench [runs] | run FILE [key=value…]")
 }
