@@ -56,7 +56,7 @@ let package = Package(
         // Measures a check run's cost and runs one check for tests that watch the host from outside.
         .executableTarget(name: "SandboxProbe", dependencies: ["AssayCore", "AssayLua"], path: "Tests/SandboxProbe"),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"]),
-        .testTarget(name: "AssayLuaTests", dependencies: ["AssayLua", "AssayTestSupport"]),
+        .testTarget(name: "AssayLuaTests", dependencies: ["AssayLua", "AssayTestSupport", "SandboxProbe"]),
         .testTarget(name: "AssayConnectorsTests", dependencies: ["AssayConnectors", "AssayTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayTestSupport"]),
         .testTarget(name: "AssayReportTests", dependencies: ["AssayReport"]),
