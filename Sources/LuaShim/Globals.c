@@ -265,13 +265,14 @@ void shim_open_globals(lua_State *L) {
     }
     lua_pushvalue(L, globals);
     lua_setfield(L, globals, "_G");
-    // Strings' metatable: Lua's arithmetic coercions, methods from the check's string table, and
-    // out of reach (getmetatable("") is false).
+    // Strings' metatable: Lua's arithmetic coercions ("10" + 1, metered), methods from the
+    // check's string table, and out of reach (getmetatable("") is false).
     lua_pushliteral(L, "");
     lua_createtable(L, 0, stock.string_metamethod_count + 2);
     for (int i = 0; i < stock.string_metamethod_count; i++) {
         if (strcmp(stock.string_metamethods[i].name, "__index") == 0) continue;
         lua_pushcfunction(L, stock.string_metamethods[i].function);
+        lua_pushcclosure(L, shim_metered, 1); // converting a long string is linear work
         lua_setfield(L, -2, stock.string_metamethods[i].name);
     }
     lua_getfield(L, globals, "string");
