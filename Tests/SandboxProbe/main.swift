@@ -53,10 +53,13 @@ func cpuMicroseconds() -> Double {
     return user + system
 }
 
+/// The peak resident set of this process's own memory: VmHWM. (getrusage's ru_maxrss would also
+/// count the parent's, which Linux folds in when a spawned child execs.)
 func peakRSSKiB() -> Int {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return usage.ru_maxrss
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return -1 }
+    return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? -1
 }
 
 func fail(_ message: String) -> Never {
