@@ -24,7 +24,8 @@ let package = Package(
 
         // MARK: - Assay modules
         .target(name: "AssayCore"),
-        .target(name: "AssayLua", dependencies: ["AssayCore", "LuaShim"]),
+        // The prelude is a real Lua file, embedded as bytes (PackageResources.prelude_lua).
+        .target(name: "AssayLua", dependencies: ["AssayCore", "LuaShim"], resources: [.embedInCode("Lua/prelude.lua")]),
         .target(
             name: "AssayConnectors",
             dependencies: ["AssayCore", "CLibPQ", "CHiredis", .product(name: "Yams", package: "Yams")]
@@ -53,8 +54,10 @@ let package = Package(
 
         // MARK: - Tests
         .target(name: "AssayTestSupport", path: "Tests/AssayTestSupport"),
+        // Measures a check run's cost and runs one check for tests that watch the host from outside.
+        .executableTarget(name: "SandboxProbe", dependencies: ["AssayCore", "AssayLua"], path: "Tests/SandboxProbe"),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"]),
-        .testTarget(name: "AssayLuaTests", dependencies: ["AssayLua", "AssayTestSupport"]),
+        .testTarget(name: "AssayLuaTests", dependencies: ["AssayLua", "AssayTestSupport", "SandboxProbe"]),
         .testTarget(name: "AssayConnectorsTests", dependencies: ["AssayConnectors", "AssayTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayTestSupport"]),
         .testTarget(name: "AssayReportTests", dependencies: ["AssayReport"]),

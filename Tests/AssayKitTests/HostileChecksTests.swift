@@ -46,4 +46,58 @@ struct HostileChecksTests {
         #expect(result.report.scores.compliance.passed == 1)
         #expect(result.report.verdict != .certified)
     }
+
+    /// The classes of issue 8 through the whole auditor: each hostile check is one `error`
+    /// finding naming what stopped it, the healthy check beside them is unchanged, and the run
+    /// ends in a bounded time (each hostile check is stopped by its instruction budget or a
+    /// host-side limit, not by waiting for the wall limit).
+    @Test func hostileLibraryCallsHostLimitsAndLoadTimeLoopsEndAsErrors() throws {
+        let lying = "setmetatable({}, { __len = function() return math.maxinteger end })"
+        let checks = try TemporaryFolder([
+            "rep.lua": checkSource(id: "BAD-REP", "local s = string.rep('x', math.maxinteger)"),
+            "insert.lua": checkSource(id: "BAD-INSERT", "table.insert(\(lying), 1, 'x')"),
+            "sort.lua": checkSource(id: "BAD-SORT", "table.sort(setmetatable({}, { __len = function() return 2147483646 end }))"),
+            "backtrack.lua": checkSource(id: "BAD-BACKTRACK", "string.find(string.rep('a', 200000), '.-.-.-.-.-.-.-.-b')"),
+            "call.lua": checkSource(id: "BAD-CALL", "local t = {}\nsetmetatable(t, { __call = t })\nt()"),
+            "gc.lua": checkSource(id: "BAD-FINALIZER", "setmetatable({}, { __gc = function() ctx:pass() end })"),
+            "flood.lua": checkSource(id: "BAD-FLOOD", "local m = string.rep('m', 15 << 20)\nwhile true do pcall(ctx.fail, ctx, m) end"),
+            "args.lua": checkSource(id: "BAD-ARGS", "ctx.target:call('configs', { n = 1 << 50 })"),
+            "atload.lua": "table.insert(\(lying), 1, 'x')\n" + checkSource(id: "BAD-AT-LOAD", "ctx:pass()"),
+            "good.lua": checkSource(id: "GOOD-ONE", """
+                local docs = ctx.target:configs("redis")
+                local words = {}
+                for w in ("c b a"):gmatch("%a") do words[#words + 1] = w end
+                table.sort(words)
+                ctx:pass { resource = 'everything', message = #docs .. " " .. table.concat(words) }
+                """),
+        ])
+        defer { checks.remove() }
+        let files = try TemporaryFolder(["redis.conf": "port 6379\n"])
+        defer { files.remove() }
+        var configuration = Configuration(
+            targets: [TargetConfiguration(name: "files", kind: .files, location: files.path)], checkPaths: [checks.path],
+            builtinChecks: false)
+        configuration.limits = SandboxLimits(memoryBytes: 32 << 20, instructions: 5_000_000, timeout: .seconds(8))
+        let started = Deadline.now()
+        let result = try Auditor(configuration: configuration).run()
+        let elapsed = Deadline.now().nanoseconds - started.nanoseconds
+        let byCheck = Dictionary(grouping: result.report.findings, by: \.checkID)
+
+        #expect(byCheck["GOOD-ONE"]?.map { "\($0.status) \($0.message)" } == ["pass 1 abc"])
+        for (id, needle) in [
+            ("BAD-REP", "limits.memory_mb"), ("BAD-INSERT", "limits.instructions"), ("BAD-SORT", "limits.instructions"),
+            ("BAD-BACKTRACK", "limits.instructions"), ("BAD-CALL", "__call must be a function"),
+            ("BAD-FINALIZER", "__gc metamethods are not allowed"), ("BAD-FLOOD", "limits.findings_max_kb"),
+            ("BAD-ARGS", "a packed list of 1125899906842624 values"),
+        ] {
+            let findings = byCheck[id] ?? []
+            #expect(findings.map(\.status) == [.error], "\(id): \(findings.map(\.message))")
+            #expect(findings.first?.message.contains(needle) == true, "\(id): \(findings.first?.message ?? "")")
+        }
+        let loadErrors = byCheck[Auditor.loadErrorCheckID] ?? []
+        #expect(loadErrors.map(\.resource) == ["\(checks.path)/atload.lua"])
+        #expect(loadErrors.first?.message.contains("limits.instructions") == true, "\(loadErrors.map(\.message))")
+        #expect(elapsed < 6_000_000_000, "the run took \(elapsed / 1_000_000) ms")
+    }
 }
+

@@ -9,9 +9,12 @@ struct TestEnvironment: CheckEnvironment {
     var answer: @Sendable (String, String, [JSONValue]) -> HostCallResult = { _, operation, _ in
         .failure(HostCallFailure(grade: .refused, message: "no operation \(operation) here"))
     }
+    /// Sees the deadline of every call before it is answered.
+    var onCall: @Sendable (Deadline) -> Void = { _ in }
 
-    func call(target: String, operation: String, arguments: [JSONValue]) -> HostCallResult {
-        answer(target, operation, arguments)
+    func call(target: String, operation: String, arguments: [JSONValue], deadline: Deadline) -> HostCallResult {
+        onCall(deadline)
+        return answer(target, operation, arguments)
     }
     func input(check: String, name: String) -> JSONValue? { inputs[name] }
     func targets(kind: TargetKind) -> [TargetInfo] { [TargetInfo(name: "t", kind: kind, address: "test://t")] }

@@ -29,3 +29,8 @@ public enum Severity: String, CaseIterable, Comparable, Hashable, Sendable, Coda
         }
     }
 }
+
+extension Severity: CustomStringConvertible {
+    /// The name reports use: `high`.
+    public var description: String { rawValue }
+}

@@ -9,3 +9,8 @@ public enum Status: String, CaseIterable, Hashable, Sendable, Codable {
     /// The statuses a check script may report itself.
     public static let reportable: [Status] = [.pass, .fail, .error, .skip]
 }
+
+extension Status: CustomStringConvertible {
+    /// The name reports use: `fail`.
+    public var description: String { rawValue }
+}

@@ -52,3 +52,8 @@ extension Policy {
         return reasons
     }
 }
+
+extension Verdict: CustomStringConvertible {
+    /// The name reports use: `NOT CERTIFIED`.
+    public var description: String { rawValue }
+}

@@ -53,11 +53,11 @@ public struct Auditor: Sendable {
     public static let loadErrorCheckID = "ASSAY-CHECK-LOAD"
 
     /// Every check script of the configuration: built-in ones first (only those for the kinds
-    /// given, when given), then custom folders.
+    /// given, when given), then custom folders, then the scripts given as text.
     public func scripts(kinds: Set<TargetKind>? = nil) throws(ConfigurationError) -> [CheckScript] {
         var scripts = configuration.builtinChecks ? try CheckCatalog.builtinScripts(kinds: kinds, registry: configuration.kinds) : []
         for path in configuration.checkPaths { scripts += try CheckCatalog.scripts(at: path) }
-        return scripts
+        return scripts + configuration.checkScripts
     }
 
     /// Runs the audit against live targets, or against a recorded transcript, and waits for it.

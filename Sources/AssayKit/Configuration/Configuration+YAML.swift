@@ -249,6 +249,7 @@ struct ConfigurationReader {
                 "memory_mb", "instructions", "check_timeout_ms", "connect_timeout_ms", "call_timeout_ms", "reply_max_mb",
                 "reply_max_rows", "reply_max_elements", "reply_max_depth", "workers", "connections_per_server",
                 "target_timeout_ms", "run_timeout_ms", "worker_memory_mb", "session_memory_mb",
+                "findings_max", "findings_max_kb", "log_max_kb", "calls_max", "call_arguments_max_kb", "results_max_mb",
             ])
         if let mb = try int(fields["memory_mb"], "limits.memory_mb") { configuration.limits.memoryBytes = mb << 20 }
         if let n = try int(fields["instructions"], "limits.instructions") { configuration.limits.instructions = UInt64(n) }
@@ -274,5 +275,12 @@ struct ConfigurationReader {
         if let ms = try positive("run_timeout_ms") { configuration.run.runTimeout = .milliseconds(ms) }
         if let mb = try positive("worker_memory_mb") { configuration.run.workerMemoryBytes = mb << 20 }
         if let mb = try positive("session_memory_mb") { configuration.run.sessionMemoryBytes = mb << 20 }
+        // What the host keeps for one check run (SandboxLimits states each, HostBudget enforces them).
+        if let n = try positive("findings_max") { configuration.limits.findings = n }
+        if let kb = try positive("findings_max_kb") { configuration.limits.findingBytes = kb << 10 }
+        if let kb = try positive("log_max_kb") { configuration.limits.logBytes = kb << 10 }
+        if let n = try positive("calls_max") { configuration.limits.calls = n }
+        if let kb = try positive("call_arguments_max_kb") { configuration.limits.callArgumentBytes = kb << 10 }
+        if let mb = try positive("results_max_mb") { configuration.limits.resultBytes = mb << 20 }
     }
 }

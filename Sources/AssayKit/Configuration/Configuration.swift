@@ -18,6 +18,9 @@ public struct Configuration: Sendable {
     public var targets: [TargetConfiguration]
     /// Folders (or files) of custom checks, next to the built-in ones.
     public var checkPaths: [String]
+    /// Custom checks given as source text rather than files (an embedder's own), e.g.
+    /// `CheckScript(path: "mine/uptime.lua", source: Array(text.utf8))`; the path names it in reports.
+    public var checkScripts: [CheckScript] = []
     /// Whether the built-in library in `checks/` runs (default true).
     public var builtinChecks: Bool
     /// Check ids or tags to run; empty runs every check.

@@ -46,13 +46,18 @@ final class TargetSession {
         if let unavailable { return .failure(unavailable) }
         guard memoBytes < memoryLimit else { return .failure(memoFull) }
         let started = Deadline.now()
+        let ownTimeout = Deadline.after(callTimeout)
+        let limitedByCheck = deadline < ownTimeout
         let outcome: Result<JSONValue, ConnectorError>
         do throws(ConnectorError) {
-            outcome = .success(try connector.call(operation, arguments, deadline: deadline.earliest(.after(callTimeout))))
+            outcome = .success(try connector.call(operation, arguments, deadline: deadline.earliest(ownTimeout)))
         } catch {
             outcome = .failure(error)
         }
         roundTrips += 1
+        // A timeout that only the calling check's own deadline caused says nothing about the
+        // target: it is neither remembered nor counted, so the next check asks again.
+        if case .failure(let error) = outcome, error.kind == .timeout, limitedByCheck { return outcome }
         noteStickiness(outcome)
         let size = key.utf8.count + ((try? outcome.get().approximateBytes) ?? 256)
         guard memoBytes + size <= memoryLimit else { return .failure(memoFull) }

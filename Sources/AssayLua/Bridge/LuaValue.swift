@@ -102,19 +102,30 @@ extension LuaValue {
 }
 
 extension LuaValue {
+    /// A packed list holds at most this many values (PostgreSQL's limit on a statement's parameters).
+    static let maxPackedValues = 65_535
+
+    /// A connector-call argument that cannot be passed on.
+    struct ArgumentError: Error {
+        var message: String
+    }
+
     /// A connector-call argument as JSON. Lists with holes cannot be Lua sequences, so the prelude
     /// passes them as `table.pack(...)` results (`{n = 3, [1] = …, [3] = …}`): those become arrays
     /// of `n` elements with `null` in the holes, as SQL parameters need. Anything else as ``json``.
-    var argumentJSON: JSONValue {
-        guard case .table(let pairs) = self,
-            let n = pairs.first(where: { $0.key.stringValue == "n" }).flatMap({ pair -> Int64? in
-                if case .integer(let n) = pair.value { n } else { nil }
-            }), n >= 0
-        else { return json }
-        var items = Array(repeating: JSONValue.null, count: Int(n))
+    /// `n` comes from the check, so it is checked before anything is sized from it.
+    func argumentJSON() throws(ArgumentError) -> JSONValue {
+        guard case .table(let pairs) = self, let count = pairs.first(where: { $0.key.stringValue == "n" })?.value else { return json }
+        guard case .integer(let n) = count, n >= 0 else { return json }
+        guard n <= Self.maxPackedValues else {
+            throw ArgumentError(message: "a packed list of \(n) values (at most \(Self.maxPackedValues))")
+        }
         for pair in pairs where pair.key.stringValue != "n" {
             guard case .integer(let index) = pair.key, index >= 1, index <= n else { return json }
-            items[Int(index - 1)] = pair.value.json
+        }
+        var items = Array(repeating: JSONValue.null, count: Int(n))
+        for pair in pairs {
+            if case .integer(let index) = pair.key { items[Int(index - 1)] = pair.value.json }
         }
         return .array(items)
     }

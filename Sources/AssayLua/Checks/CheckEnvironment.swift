@@ -6,8 +6,9 @@ import AssayCore
 /// Implementations are called from the thread running the check and must be safe to call from
 /// several such threads at once.
 public protocol CheckEnvironment: Sendable {
-    /// Answers one connector call on a target by name.
-    func call(target: String, operation: String, arguments: [JSONValue]) -> HostCallResult
+    /// Answers one connector call on a target by name, by `deadline` at the latest: what is left of
+    /// the check's time, which covers waiting for the target as well as the call itself.
+    func call(target: String, operation: String, arguments: [JSONValue], deadline: Deadline) -> HostCallResult
     /// The value of an input for a check: from the configuration, or `nil`.
     func input(check: String, name: String) -> JSONValue?
     /// Every target of a kind.

@@ -8,7 +8,9 @@ public enum CheckLoader {
     public static func load(_ script: CheckScript, limits: SandboxLimits = SandboxLimits(), kinds: [TargetKind]? = nil)
         -> Result<Check, CheckLoadError>
     {
-        let opened = LoadedScript.open(script, limits: limits) { _ in .error("the check API is only available inside run(ctx)") }
+        let opened = LoadedScript.open(script, limits: limits, deadline: .after(limits.timeout)) { _ in
+            .error("the check API is only available inside run(ctx)")
+        }
         switch opened {
         case .success(let loaded):
             switch DescriptorValidator.validate(loaded.descriptor, script: script, kinds: kinds) {
@@ -56,37 +58,23 @@ struct LoadedScript {
     let descriptor: LuaValue
     let entry: Int32
 
-    /// Host calls that come from check code: the operation name and its arguments.
-    typealias Handler = (_ call: HostCall) -> LuaSandbox.HostReply
-
-    struct HostCall {
-        var operation: String
-        var arguments: ArraySlice<LuaValue>
-        var source: String
-        var line: Int
-    }
+    /// Answers the host calls of check code (the line of `assay.check` is answered by the shim).
+    typealias Handler = LuaSandbox.HostHandler
 
     /// Opens a sandbox with the prelude and the script: from its text when `compiled` is empty
     /// (keeping the compiled form, ``LuaSandbox/compiledChunk``), else from that compiled form.
     /// The descriptor is validated once, by ``CheckLoader/load(_:limits:)``, not at every run.
-    static func open(_ script: CheckScript, compiled: [UInt8] = [], limits: SandboxLimits, host: @escaping Handler)
-        -> Result<LoadedScript, CheckLoadError>
-    {
+    static func open(
+        _ script: CheckScript, compiled: [UInt8] = [], limits: SandboxLimits, deadline: Deadline, host: @escaping Handler
+    ) -> Result<LoadedScript, CheckLoadError> {
         let fileLocation = SourceLocation(path: script.path, line: 0)
-        guard let sandbox = LuaSandbox(limits: limits, host: { arguments, source, line in
-            guard case .string(let operation)? = arguments.first else { return .error("bad host call") }
-            switch operation {
-            case "line": return .values([.integer(Int64(line))])
-            default:
-                return host(HostCall(operation: operation, arguments: arguments.dropFirst(), source: source, line: line))
-            }
-        }) else {
+        guard let sandbox = LuaSandbox(limits: limits, deadline: deadline, host: host) else {
             return .failure(CheckLoadError([CheckProblem(location: fileLocation, message: "could not create a Lua state (out of memory)")]))
         }
         let entry: Int32
         let prelude = Prelude.compiled.isEmpty
-            ? sandbox.run(Array(Prelude.source.utf8), name: Prelude.chunkName)
-            : sandbox.run(Prelude.compiled, name: Prelude.chunkName, mode: .compiled)
+            ? sandbox.run(Prelude.source, name: Prelude.chunkName, givingHost: true)
+            : sandbox.run(Prelude.compiled, name: Prelude.chunkName, mode: .compiled, givingHost: true)
         switch prelude {
         case .success(let values):
             guard case .function(let ref)? = values.first else {
@@ -116,9 +104,11 @@ enum RunStopMessages {
         case .memory:
             "check stopped: it needed more than \(limits.memoryBytes / (1 << 20)) MiB of memory (limits.memory_mb)"
         case .instructions:
-            "check stopped: it ran more than \(limits.instructions) Lua instructions (limits.instructions) — an endless loop?"
+            "check stopped: it ran more than \(limits.instructions) instructions (Lua's, and the work of its library; limits.instructions) — an endless loop?"
         case .deadline:
             "check stopped: it ran longer than \(limits.timeout) (limits.check_timeout_ms)"
+        case .host:
+            "check stopped by the host"
         }
     }
 }

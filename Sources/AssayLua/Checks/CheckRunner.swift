@@ -17,8 +17,11 @@ public enum CheckRunner {
     public static func run(
         _ check: Check, on target: TargetInfo, environment: some CheckEnvironment, limits: SandboxLimits = SandboxLimits()
     ) -> CheckRunOutcome {
-        let recorder = FindingRecorder(check: check.descriptor, target: target, environment: environment)
-        let opened = LoadedScript.open(check.script, compiled: check.compiled, limits: limits) { call in recorder.handle(call) }
+        let deadline = Deadline.after(limits.timeout)
+        let recorder = FindingRecorder(check: check.descriptor, target: target, environment: environment, limits: limits, deadline: deadline)
+        let opened = LoadedScript.open(check.script, compiled: check.compiled, limits: limits, deadline: deadline) { call in
+            recorder.handle(call)
+        }
         let loaded: LoadedScript
         switch opened {
         case .success(let script):
@@ -40,7 +43,9 @@ public enum CheckRunner {
             ])),
         ])
         if case .failure(let failure) = loaded.sandbox.call(loaded.entry, [.function(run), spec]) {
-            if let stop = failure.stop {
+            if failure.stop == .host, let stopped = recorder.stopped {
+                recorder.error(stopped)
+            } else if let stop = failure.stop {
                 recorder.error(RunStopMessages.text(for: stop, limits: limits))
             } else if let unavailable = recorder.unavailable {
                 recorder.error(unavailable)

@@ -1,36 +1,49 @@
 import AssayCore
 
-/// Answers the host calls of one check run and collects its findings.
+/// Answers the host calls of one check run, collects its findings, and counts what the run makes
+/// the host keep against the host-side limits (``HostBudget``). The fields a finding may have are
+/// stated and checked here (``findingFields``).
 final class FindingRecorder {
     private let check: CheckDescriptor
     private let target: TargetInfo
     private let environment: any CheckEnvironment
+    /// The check's deadline: connector calls get what is left of it.
+    private let deadline: Deadline
+    private var budget: HostBudget
     private var findings: [Finding] = []
     /// The first "target unavailable" message of this run, if any.
     private(set) var unavailable: String?
+    /// Why the host stopped the check (a host-side limit), if it did.
+    private(set) var stopped: String?
+    /// Set once the run is over: ctx and its handles are dead, whatever still holds them.
+    private var finished = false
     /// Resources already reported unreadable in this run (a check may ask twice).
     private var unreadable: Set<ResourceProblem> = []
 
     static let findingFields: Set<String> = ["message", "resource", "evidence", "remediation", "severity"]
 
-    init(check: CheckDescriptor, target: TargetInfo, environment: any CheckEnvironment) {
+    init(check: CheckDescriptor, target: TargetInfo, environment: any CheckEnvironment, limits: SandboxLimits, deadline: Deadline) {
         self.check = check
         self.target = target
         self.environment = environment
+        self.budget = HostBudget(limits: limits)
+        self.deadline = deadline
     }
 
-    func handle(_ call: LoadedScript.HostCall) -> LuaSandbox.HostReply {
-        let args = Array(call.arguments)
+    func handle(_ call: LuaSandbox.HostCall) -> LuaSandbox.HostReply {
+        guard !finished else { return .error("the check has ended: ctx can no longer be used") }
+        let args = call.arguments
         switch call.operation {
-        case "finding":
+        case .finding:
             guard case .string(let name)? = args.first, let status = Status(rawValue: name),
                 Status.reportable.contains(status)
             else { return .error("bad finding status") }
+            if let over = budget.admitFinding(bytes: call.encodedBytes) { return stop(over) }
             return record(status, args.count > 1 ? args[1] : .nil)
-        case "input":
+        case .input:
             guard case .string(let name)? = args.first else { return .error("bad argument #1 to 'input' (string expected)") }
             return .values([environment.input(check: check.id, name: name).map(LuaValue.init) ?? .nil])
-        case "targets":
+        case .targets:
             let known = environment.targetKinds
             guard case .string(let name)? = args.first, TargetKind.isValidName(name), known.contains(TargetKind(name)) else {
                 return .error("bad argument #1 to 'targets' (a target kind expected: \(known.map(\.rawValue).joined(separator: ", ")))")
@@ -38,30 +51,46 @@ final class FindingRecorder {
             let kind = TargetKind(name)
             let list = environment.targets(kind: kind).map { LuaValue($0.json) }
             return .values([.array(list)])
-        case "log":
+        case .log:
+            if let over = budget.admitLog(bytes: call.encodedBytes) { return stop(over) }
             environment.log(check: check.id, target: target.name, message: args.first?.stringValue ?? "")
             return .values([])
-        case "call":
+        case .call:
+            if let over = budget.admitCall(argumentBytes: call.encodedBytes) { return stop(over) }
             return connectorCall(args)
-        default:
-            return .error("unknown host operation '\(call.operation)'")
+        case .line:
+            return .error("internal: the line is answered by the shim")
         }
+    }
+
+    private func stop(_ message: String) -> LuaSandbox.HostReply {
+        if stopped == nil { stopped = message }
+        return .stop(message)
     }
 
     private func connectorCall(_ args: [LuaValue]) -> LuaSandbox.HostReply {
         guard case .string(let targetName)? = args.first, args.count >= 2, case .string(let operation) = args[1] else {
             return .error("bad target call")
         }
-        var arguments = args.dropFirst(2).map(\.argumentJSON)
+        var arguments: [JSONValue] = []
+        for (index, argument) in args.dropFirst(2).enumerated() {
+            do throws(LuaValue.ArgumentError) {
+                arguments.append(try argument.argumentJSON())
+            } catch {
+                return .error("bad argument #\(index + 1) to '\(operation)' (\(error.message))")
+            }
+        }
         // An omitted optional argument (`target:info()`) is absent, not null.
         while arguments.last == .null { arguments.removeLast() }
-        switch environment.call(target: targetName, operation: operation, arguments: arguments) {
+        switch environment.call(target: targetName, operation: operation, arguments: arguments, deadline: deadline) {
         case .success(let value, let problems):
             for problem in problems where unreadable.insert(problem).inserted {
                 append(.error, message: problem.message, resource: problem.resource, evidence: .object([:]), remediation: nil,
                        severity: check.severity)
             }
-            return .values([LuaValue(value)])
+            let encoded = LuaCodec.encodeList([LuaValue(value)])
+            if let over = budget.admitResult(bytes: encoded.count) { return stop(over) }
+            return .encoded(encoded)
         case .failure(let failure):
             switch failure.grade {
             case .denied: return .values([.nil, .string(failure.message)])
@@ -125,9 +154,11 @@ final class FindingRecorder {
         append(.error, message: message, resource: nil, evidence: .object([:]), remediation: nil, severity: check.severity)
     }
 
-    /// The findings of the run. A run whose target became unavailable keeps no pass (could not
-    /// check is never a pass); a run that reported nothing is a skip.
+    /// The findings of the run, which is over: later host calls are refused. A run whose target
+    /// became unavailable keeps no pass (could not check is never a pass); a run that reported
+    /// nothing is a skip.
     func finish() -> [Finding] {
+        finished = true
         if let unavailable {
             findings.removeAll { $0.status == .pass }
             if !findings.contains(where: { $0.status == .error }) { error(unavailable) }

@@ -1,27 +1,49 @@
 import AssayCore
 import LuaShim
 
-/// One sandboxed Lua state: base, string, table, math and utf8 only, text chunks only, capped
-/// memory, an instruction budget and a wall-clock deadline. Every Lua call happens in the C shim
-/// inside `lua_pcall`, so no Lua error ever unwinds through a Swift frame.
+/// An operation the prelude asks of the host (`LuaShim.h`, `LUASHIM_HOST_OPERATIONS`).
+typealias HostOperation = LuaShim_HostOp
+
+/// One sandboxed Lua state: the allow-listed globals only (`Sources/LuaShim/Globals.c`), text
+/// chunks only, capped memory, an instruction budget that also covers the C library's loops, and
+/// a wall-clock deadline. Every Lua call happens in the C shim inside `lua_pcall`, so no Lua
+/// error ever unwinds through a Swift frame.
 ///
+/// States are made here and nowhere else (a pool of states would start here).
 /// Not thread-safe: one state belongs to one check run on one thread.
 final class LuaSandbox {
-    /// What the host answers to a call of `__assay_host(...)` from Lua.
+    /// A call of the host function by the prelude.
+    struct HostCall {
+        var operation: HostOperation
+        var arguments: [LuaValue]
+        /// The size of the encoded arguments: what the call costs the host to copy.
+        var encodedBytes: Int
+        /// The innermost frame of check code.
+        var source: String
+        var line: Int
+    }
+
+    /// What the host answers to a call.
     enum HostReply {
         case values([LuaValue])
+        /// Values already encoded with ``LuaCodec/encodeList(_:)`` (the handler measured them).
+        case encoded([UInt8])
         /// Raised as a Lua error at the script's current line.
         case error(String)
+        /// Stops the check: raised as a Lua error, and again at every later instruction.
+        case stop(String)
     }
 
-    typealias HostHandler = (_ arguments: [LuaValue], _ source: String, _ line: Int) -> HostReply
+    typealias HostHandler = (HostCall) -> HostReply
 
-    /// Why the host stopped a script.
+    /// Why a script was stopped.
     enum Stop: Equatable {
         case memory, instructions, deadline
+        /// The host answered ``HostReply/stop(_:)``.
+        case host
     }
 
-    /// A failed run: Lua's message and, when the host stopped the script, why.
+    /// A failed run: Lua's message and, when the script was stopped, why.
     struct Failure: Error {
         var message: String
         var stop: Stop?
@@ -35,9 +57,9 @@ final class LuaSandbox {
     private let state: OpaquePointer
     private let box: HostBox
 
-    init?(limits: SandboxLimits, host: @escaping HostHandler) {
+    /// A fresh state whose deadline is `deadline` (the check's, which connector calls share).
+    init?(limits: SandboxLimits, deadline: Deadline, host: @escaping HostHandler) {
         let box = HostBox(host)
-        let deadline = Deadline.after(limits.timeout)
         let shimLimits = LuaShim_Limits(
             memory_bytes: limits.memoryBytes, instructions: limits.instructions, deadline_ns: deadline.nanoseconds)
         guard let state = LuaShim_open(shimLimits, hostTrampoline, Unmanaged.passUnretained(box).toOpaque()) else {
@@ -63,13 +85,14 @@ final class LuaSandbox {
         }
     }
 
-    /// Runs a chunk; its return values come back (functions as registry references).
-    func run(_ chunk: [UInt8], name: String, mode: ChunkMode = .text) -> Result<[LuaValue], Failure> {
+    /// Runs a chunk; its return values come back (functions as registry references). Only the
+    /// prelude is run `givingHost`: it receives the host function and the operations table.
+    func run(_ chunk: [UInt8], name: String, mode: ChunkMode = .text, givingHost: Bool = false) -> Result<[LuaValue], Failure> {
         var out: UnsafePointer<UInt8>?
         var length = 0
         let status = chunk.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
-                LuaShim_run(state, chars.baseAddress, chars.count, name, mode.shim, &out, &length)
+                LuaShim_run(state, chars.baseAddress, chars.count, name, mode.shim, givingHost ? 1 : 0, &out, &length)
             }
         }
         return result(status, out, length)
@@ -99,6 +122,7 @@ final class LuaSandbox {
         case LuaShim_StopMemory: .memory
         case LuaShim_StopInstructions: .instructions
         case LuaShim_StopDeadline: .deadline
+        case LuaShim_StopHost: .host
         default: nil
         }
     }
@@ -119,37 +143,51 @@ final class LuaSandbox {
     }
 
     fileprivate static func handle(
-        _ context: UnsafeMutableRawPointer, _ args: UnsafeBufferPointer<UInt8>, _ source: String, _ line: Int,
-        _ reply: UnsafeMutablePointer<LuaShim_Buffer>
-    ) -> Int32 {
+        _ context: UnsafeMutableRawPointer, _ operation: HostOperation, _ args: UnsafeBufferPointer<UInt8>, _ source: String,
+        _ line: Int, _ reply: UnsafeMutablePointer<LuaShim_Buffer>
+    ) -> LuaShim_HostStatus {
         let box = Unmanaged<HostBox>.fromOpaque(context).takeUnretainedValue()
         let answer: HostReply
         do {
-            answer = box.handler(try LuaCodec.decodeList(args), source, line)
+            let arguments = try LuaCodec.decodeList(args)
+            answer = box.handler(HostCall(operation: operation, arguments: arguments, encodedBytes: args.count, source: source, line: line))
         } catch {
             answer = .error("malformed arguments")
         }
         switch answer {
         case .values(let values):
-            let bytes = LuaCodec.encodeList(values)
-            let ok = bytes.withUnsafeBytes { LuaShim_append(reply, $0.baseAddress, $0.count) }
-            return ok == 0 ? 0 : append(reply, "out of memory")
+            return append(reply, LuaCodec.encodeList(values))
+        case .encoded(let bytes):
+            return append(reply, bytes)
         case .error(let message):
-            return append(reply, message)
+            return append(reply, message, .error)
+        case .stop(let message):
+            return append(reply, message, .stop)
         }
     }
 
-    private static func append(_ reply: UnsafeMutablePointer<LuaShim_Buffer>, _ message: String) -> Int32 {
+    private static func append(_ reply: UnsafeMutablePointer<LuaShim_Buffer>, _ bytes: [UInt8]) -> LuaShim_HostStatus {
+        let ok = bytes.withUnsafeBytes { LuaShim_append(reply, $0.baseAddress, $0.count) }
+        guard ok == 0 else {
+            reply.pointee.length = 0
+            return append(reply, "out of memory", .error)
+        }
+        return .values
+    }
+
+    private static func append(_ reply: UnsafeMutablePointer<LuaShim_Buffer>, _ message: String, _ status: LuaShim_HostStatus)
+        -> LuaShim_HostStatus
+    {
         var text = message
         text.withUTF8 { _ = LuaShim_append(reply, $0.baseAddress, $0.count) }
-        return 1
+        return status
     }
 }
 
-/// The C entry point of `__assay_host`: no Lua API is called from here, only bytes move.
-private let hostTrampoline: LuaShim_Host = { context, args, length, source, line, reply in
-    guard let context, let reply else { return 1 }
+/// The C entry point of the host function: no Lua API is called from here, only bytes move.
+private let hostTrampoline: LuaShim_Host = { context, operation, args, length, source, line, reply in
+    guard let context, let reply else { return .error }
     return LuaSandbox.handle(
-        context, UnsafeBufferPointer(start: args, count: args == nil ? 0 : length),
+        context, operation, UnsafeBufferPointer(start: args, count: args == nil ? 0 : length),
         source.map { String(cString: $0) } ?? "?", Int(line), reply)
 }

@@ -69,8 +69,8 @@ final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
 
     // MARK: - CheckEnvironment
 
-    func call(target: String, operation: String, arguments: [JSONValue]) -> HostCallResult {
-        let deadline = lock.withLock { checkDeadline }
+    func call(target: String, operation: String, arguments: [JSONValue], deadline: Deadline) -> HostCallResult {
+        let deadline = deadline.earliest(lock.withLock { checkDeadline })
         let session: TargetSession
         switch self.session(for: target, deadline: deadline) {
         case .success(let open): session = open

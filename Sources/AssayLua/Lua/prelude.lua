@@ -1,0 +1,405 @@
+-- The prelude: the host's side of the contract with check scripts, run first in every sandbox
+-- (chunk name "=assay"). Embedded in AssayLua (Package.swift: resources: .embedInCode), linted
+-- with luac5.4 -p and luacheck, and tested like a check (Tests/AssayLuaTests/PreludeTests.swift).
+--
+-- What it receives (LuaShim_run gives these to this chunk only, never to a check):
+--   host  the host function: host(OP.<operation>, ...) is the only way out of the sandbox
+--   OP    the operation numbers of LuaShim.h's LUASHIM_HOST_OPERATIONS: call, finding, input,
+--         targets, log, line
+-- What it gives checks: the global `assay` (assay.check and the helpers below) and `print`;
+-- every other global is Lua's own, as allow-listed in Sources/LuaShim/Globals.c.
+-- What it returns to the host: entry(run, spec), which builds `ctx` and calls run(ctx).
+--
+-- Where each part of the contract is enforced (stated there, next to the check):
+--   descriptor fields   Sources/AssayLua/Checks/DescriptorValidator.swift (when the file loads)
+--   finding fields      Sources/AssayLua/Checks/FindingRecorder.swift (at every ctx:pass/fail/...)
+--   limits              Sources/AssayLua/Runtime/SandboxLimits.swift lists them: the Lua heap,
+--                       instructions and deadline in Sources/LuaShim/Budget.c, what the host keeps
+--                       in Sources/AssayLua/Checks/HostBudget.swift
+--   metatables          Sources/LuaShim/Metatables.c (no __gc, __close, __mode; frozen copies)
+local host, OP = ...
+local type, error, tostring, ipairs, setmetatable = type, error, tostring, ipairs, setmetatable
+local pack, concat = table.pack, table.concat
+
+--- print(...): a line in the --verbose log (never in a report).
+function print(...)
+  local parts = pack(...)
+  for i = 1, parts.n do parts[i] = tostring(parts[i]) end
+  host(OP.log, concat(parts, "\t", 1, parts.n))
+end
+
+assay = {}
+
+--- Declares a check. The descriptor is validated by the host when the file loads.
+function assay.check(descriptor)
+  if type(descriptor) ~= "table" then
+    error("assay.check expects a table: assay.check { id = ..., run = function(ctx) ... end }", 2)
+  end
+  descriptor.__line = host(OP.line)
+  return descriptor
+end
+
+-- MARK: - Target handles: ctx.target, and the elements of ctx:targets(kind)
+-- A handle's methods live in `Target`, which no check can reach: a handle's metatable answers
+-- getmetatable with a string, and `Target` has no field that leads back to it. Every method ends
+-- in host(OP.call, target name, operation, arguments...), answered by the target's connector.
+-- (One table for every kind, in one section per kind: handles split per kind later.)
+local Target = {}
+local target_metatable = { __index = Target, __metatable = "assay target handle" }
+
+local function call(target, op, ...)
+  return host(OP.call, target.name, op, ...)
+end
+
+function Target:call(op, ...) return call(self, op, ...) end
+
+-- postgres
+function Target:query(sql, ...) return call(self, "query", sql, pack(...)) end
+function Target:settings() return call(self, "settings") end
+function Target:setting(name)
+  local s = call(self, "settings")[name]
+  return s and s.setting
+end
+function Target:version() return call(self, "version") end
+
+-- pgbouncer (the admin console)
+function Target:show(what) return call(self, "show", what) end
+function Target:pools() return self:show("POOLS") end
+function Target:stats() return self:show("STATS") end
+function Target:databases() return self:show("DATABASES") end
+function Target:servers() return self:show("SERVERS") end
+function Target:clients() return self:show("CLIENTS") end
+function Target:mem() return self:show("MEM") end
+function Target:config()
+  local map = {}
+  for _, row in ipairs(self:show("CONFIG")) do map[row.key] = row.value end
+  return map
+end
+function Target:lists()
+  local map = {}
+  for _, row in ipairs(self:show("LISTS")) do map[row.list] = row.items end
+  return map
+end
+
+-- redis
+function Target:command(...) return call(self, "command", ...) end
+function Target:info(section) return call(self, "info", section) end
+function Target:config_get(pattern) return call(self, "config_get", pattern) end
+function Target:acl_list() return call(self, "acl_list") end
+function Target:slowlog(count) return call(self, "slowlog", count) end
+function Target:client_list() return call(self, "client_list") end
+function Target:role() return call(self, "role") end
+function Target:dbsize() return call(self, "command", "DBSIZE") end
+function Target:latency_doctor() return call(self, "command", "LATENCY", "DOCTOR") end
+function Target:memory_doctor() return call(self, "command", "MEMORY", "DOCTOR") end
+
+-- docker
+function Target:get(path) return call(self, "get", path) end
+function Target:containers() return call(self, "containers") end
+function Target:container(id) return call(self, "container", id) end
+function Target:image(id) return call(self, "image", id) end
+function Target:networks() return call(self, "networks") end
+function Target:engine_info() return call(self, "info") end
+
+-- files
+function Target:configs(kind) return call(self, "configs", kind) end
+function Target:file(path) return call(self, "file", path) end
+function Target:list() return call(self, "list") end
+
+-- MARK: - The context a check's run function receives
+-- Findings: host(OP.finding, status, fields); the fields a finding may have, and their types,
+-- are checked by FindingRecorder.swift, which also counts them against the host-side limits.
+local Context = {}
+local context_metatable = { __index = Context, __metatable = "assay check context" }
+
+local function report(status, finding)
+  if finding == nil then
+    finding = {}
+  elseif type(finding) == "string" then
+    finding = { message = finding }
+  elseif type(finding) ~= "table" then
+    error("ctx:" .. status .. " expects a table or a message string", 3)
+  end
+  host(OP.finding, status, finding)
+end
+
+function Context:pass(finding) report("pass", finding) end
+function Context:fail(finding) report("fail", finding) end
+function Context:error(finding) report("error", finding) end
+function Context:skip(finding) report("skip", finding) end
+function Context:log(...) print(...) end
+
+function Context:input(name, default)
+  local value = host(OP.input, name)
+  if value == nil then return default end
+  return value
+end
+
+function Context:targets(kind)
+  local list = host(OP.targets, kind)
+  for i, t in ipairs(list) do list[i] = setmetatable(t, target_metatable) end
+  return list
+end
+
+-- MARK: - The check library
+-- Helpers several built-in checks share (checks cannot `require` anything).
+-- Each is documented in checks/README.md ("Helpers"). They only combine the methods above: a
+-- connector call made in one is answered and recorded as the check's own, and when it raises, the
+-- error names the line of the check that called the helper (the host skips `=assay` frames).
+local pairs, tonumber, sort, format = pairs, tonumber, table.sort, string.format
+
+--- The keys of `t` (nil: none), sorted with `less` (default `<`): `pairs` order changes from run to run.
+local function sorted_keys(t, less)
+  local keys = {}
+  for k in pairs(t or {}) do keys[#keys + 1] = k end
+  sort(keys, less)
+  return keys
+end
+assay.sorted_keys = sorted_keys
+
+--- `for k, v in assay.sorted_pairs(t) do … end`: pairs in sorted key order (`less` as above).
+function assay.sorted_pairs(t, less)
+  local keys, i = sorted_keys(t, less), 0
+  return function()
+    i = i + 1
+    local k = keys[i]
+    if k ~= nil then return k, t[k] end
+  end
+end
+
+--- Whether a host name or address is loopback as written: localhost, ::1 or 127.x.x.x.
+function assay.is_loopback(address)
+  return address == "localhost" or address == "::1" or address:match("^127%.") ~= nil
+end
+
+--- files: the readable documents of one kind, or nil when there are none. When the folder has no
+--- file of that kind it first reports a skip "no <name> in the folder" (a file that does not
+--- parse is already an error finding, so nothing more is said).
+local function documents(ctx, kind, name)
+  local docs = ctx.target:configs(kind)
+  if #docs > 0 then return docs end
+  for _, f in ipairs(ctx.target:list()) do if f.kind == kind then return nil end end
+  ctx:skip { message = "no " .. name .. " in the folder" }
+  return nil
+end
+assay.documents = documents
+
+--- files: the services of a compose document sorted by name, as { name, service, resource }:
+--- `service` is the service's table ({} when it is not one), `resource` is
+--- `compose/services.<name>`, or `<path>#services.<name>` when `docs` (every compose document of
+--- the folder) holds several files.
+local function compose_services(doc, docs)
+  local services = type(doc.data.services) == "table" and doc.data.services or {}
+  local prefix = #docs > 1 and doc.path .. "#services." or "compose/services."
+  local list = {}
+  for _, name in ipairs(sorted_keys(services)) do
+    local svc = services[name]
+    list[#list + 1] = { name = name, service = type(svc) == "table" and svc or {}, resource = prefix .. name }
+  end
+  return list
+end
+assay.compose_services = compose_services
+
+--- files: fn(service, doc) for every service of every compose file (sorted by name, as
+--- compose_services gives them; the skip "no docker compose file in the folder" when there is
+--- none). A file without services is skipped ("<path> defines no service"). With `none`, fn returns
+--- true for each service it judged, and a file where it judged none is skipped instead with
+--- "no service of <path> <none>".
+function assay.each_service(ctx, fn, none)
+  local docs = documents(ctx, "compose", "docker compose file")
+  if not docs then return end
+  for _, doc in ipairs(docs) do
+    local services, judged = compose_services(doc, docs), 0
+    if #services == 0 and not none then ctx:skip { resource = doc.path, message = doc.path .. " defines no service" } end
+    for _, s in ipairs(services) do
+      if fn(s, doc) then judged = judged + 1 end
+    end
+    if none and judged == 0 then ctx:skip { resource = doc.path, message = "no service of " .. doc.path .. " " .. none } end
+  end
+end
+
+--- files: the effective settings of the PostgreSQL servers in postgresql documents, one server per
+--- folder (in the documents' order): { main = "<folder>postgresql.conf", settings }, where
+--- settings[name] = { s = the parsed setting, path = its file, auto = from postgresql.auto.conf }.
+--- postgresql.auto.conf (ALTER SYSTEM) wins over postgresql.conf, as in PostgreSQL.
+function assay.postgresql_servers(docs)
+  local list, by_folder = {}, {}
+  for _, doc in ipairs(docs) do
+    local folder = doc.path:match("^(.*/)") or ""
+    local server = by_folder[folder]
+    if not server then
+      server = { main = folder .. "postgresql.conf", settings = {} }
+      by_folder[folder] = server
+      list[#list + 1] = server
+    end
+    local auto = doc.path:match("postgresql%.auto%.conf$") ~= nil
+    for name, s in pairs(doc.data.settings or {}) do
+      local current = server.settings[name]
+      if auto or current == nil or not current.auto then server.settings[name] = { s = s, path = doc.path, auto = auto } end
+    end
+  end
+  return list
+end
+
+--- files: the rule "a [pgbouncer] `key` of 0 turns something off", for every pgbouncer.ini:
+--- `default` applies when the key is not set or not a number; 0 or less fails ("<key> = 0:
+--- <problem>"), more passes ("<key> = <value as written>", "<default> (the default)"). Resource
+--- `<path>#<key>`; evidence file, line, <key> (the number) and default (whether the key is unset).
+function assay.pgbouncer_ini_not_zero(ctx, key, default, problem)
+  local docs = documents(ctx, "pgbouncer", "pgbouncer.ini")
+  if not docs then return end
+  for _, doc in ipairs(docs) do
+    local written = doc.data.pgbouncer[key]
+    local value = tonumber(written) or default
+    local resource = doc.path .. "#" .. key
+    local evidence = { file = doc.path, line = doc.data.lines["pgbouncer." .. key], [key] = value, default = written == nil }
+    if value <= 0 then
+      ctx:fail {
+        resource = resource, evidence = evidence,
+        message = key .. " = 0" .. (written == nil and " (not set: the default)" or "") .. ": " .. problem,
+      }
+    else
+      ctx:pass {
+        resource = resource, evidence = evidence,
+        message = key .. " = " .. tostring(tonumber(written) and written or value) .. (written == nil and " (the default)" or ""),
+      }
+    end
+  end
+end
+
+--- pgbouncer: the rule "`key` = 0 in SHOW CONFIG turns something off": an error when SHOW CONFIG
+--- lacks the key, a fail "<key> = 0: <problem>", else a pass "<key> = <value> s"; resource
+--- setting/<key>, evidence { <key> = value }.
+function assay.pgbouncer_not_zero(ctx, key, problem)
+  local value = tonumber(ctx.target:config()[key])
+  local resource, evidence = "setting/" .. key, { [key] = value }
+  if value == nil then
+    ctx:error { message = "SHOW CONFIG has no " .. key }
+  elseif value == 0 then
+    ctx:fail { resource = resource, evidence = evidence, message = key .. " = 0: " .. problem }
+  else
+    ctx:pass { resource = resource, evidence = evidence, message = key .. " = " .. value .. " s" }
+  end
+end
+
+--- pgbouncer: the client pools of SHOW POOLS (the admin console's left out), sorted by database/user.
+function assay.client_pools(target)
+  local pools = {}
+  for _, pool in ipairs(target:pools()) do
+    if pool.database ~= "pgbouncer" then pools[#pools + 1] = pool end
+  end
+  sort(pools, function(a, b) return a.database .. "/" .. a.user < b.database .. "/" .. b.user end)
+  return pools
+end
+
+--- pgbouncer: the databases of SHOW DATABASES (the admin console left out), sorted by name.
+function assay.pgbouncer_databases(target)
+  local dbs = {}
+  for _, db in ipairs(target:databases()) do
+    if db.name ~= "pgbouncer" then dbs[#dbs + 1] = db end
+  end
+  sort(dbs, function(a, b) return a.name < b.name end)
+  return dbs
+end
+
+--- postgres: whether this login sees every session (a member of pg_read_all_stats). When it does
+--- not, reports an error "… so <what> were not checked" with the GRANT that fixes it.
+function assay.pg_sees_all_sessions(ctx, what)
+  local visible = ctx.target:query("SELECT pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE') AS visible")[1].visible
+  if not visible then
+    ctx:error { message = "this login cannot see other roles' sessions (it is not a member of pg_read_all_stats), so " .. what .. " were not checked",
+                remediation = "GRANT pg_monitor TO the audit role." }
+  end
+  return visible
+end
+
+--- postgres: judges every rule of pg_hba_file_rules (the file on disk, by line). judge(rule)
+--- returns a failure { message, severity?, evidence? } or nil; each is reported as a fail with
+--- resource hba/line/<n> and, unless it has its own, the rule's columns as evidence. Without any,
+--- one pass: string.format(passed, number of rules). An unreadable view is an error finding.
+function assay.judge_hba_rules(ctx, judge, passed)
+  local rows, err = ctx.target:query(
+    "SELECT line_number, type, database, user_name, address, netmask, auth_method, error FROM pg_catalog.pg_hba_file_rules ORDER BY line_number")
+  if rows == nil then
+    ctx:error { message = "pg_hba_file_rules is not readable by this login, so pg_hba.conf was not checked: " .. err,
+                remediation = "As a superuser, let the audit role read the rules:\n\n    GRANT SELECT ON pg_catalog.pg_hba_file_rules TO assay;\n    GRANT EXECUTE ON FUNCTION pg_catalog.pg_hba_file_rules() TO assay;" }
+    return
+  end
+  local found = 0
+  for _, r in ipairs(rows) do
+    local failure = judge(r)
+    if failure then
+      found = found + 1
+      failure.resource = "hba/line/" .. r.line_number
+      failure.evidence = failure.evidence or { line = r.line_number, type = r.type, database = r.database,
+        user_name = r.user_name, address = r.address, netmask = r.netmask, auth_method = r.auth_method }
+      ctx:fail(failure)
+    end
+  end
+  if found == 0 then ctx:pass { message = format(passed, #rows), evidence = { rules = #rows } } end
+end
+
+--- files: judges every rule of every pg_hba.conf. judge(rule, doc) returns a failure { message,
+--- evidence, severity? } or nil; each is reported as a fail with resource <path>:<line>. A file
+--- without failure passes: resource <path>, message "<path> <passed>", evidence { file, rules }.
+function assay.judge_hba_files(ctx, judge, passed)
+  local docs = documents(ctx, "hba", "pg_hba.conf")
+  if not docs then return end
+  for _, doc in ipairs(docs) do
+    local failed = false
+    for _, r in ipairs(doc.data.rules or {}) do
+      local failure = judge(r, doc)
+      if failure then
+        failed = true
+        failure.resource = doc.path .. ":" .. r.line
+        ctx:fail(failure)
+      end
+    end
+    if not failed then
+      ctx:pass { resource = doc.path, message = doc.path .. " " .. passed, evidence = { file = doc.path, rules = #(doc.data.rules or {}) } }
+    end
+  end
+end
+
+--- docker: fn(resource, container) for every container sorted by name, with resource
+--- container/<name> and its inspect document; skips when the engine has no container, and skips a
+--- container that cannot be inspected (with the engine's message).
+function assay.each_container(ctx, fn)
+  local named = {}
+  for _, c in ipairs(ctx.target:containers()) do
+    local name = c.Names and c.Names[1] or c.Id
+    named[#named + 1] = { id = c.Id, name = (name:gsub("^/", "")) }
+  end
+  if #named == 0 then return ctx:skip { message = "the engine has no containers" } end
+  sort(named, function(a, b) return a.name < b.name end)
+  for _, c in ipairs(named) do
+    local resource = "container/" .. c.name
+    local info, err = ctx.target:container(c.id)
+    if info then fn(resource, info) else ctx:skip { resource = resource, message = err } end
+  end
+end
+
+--- One finding for a measure against two thresholds: at or above spec.crit a fail with severity
+--- spec.crit_severity ("critical" unless given) and message spec.message ..
+--- string.format(spec.crit_note, spec.crit); at or above spec.warn a fail with spec.message ..
+--- string.format(spec.warn_note, spec.warn); below, a pass with spec.message. spec.resource and
+--- spec.evidence go into the finding.
+function assay.grade(ctx, value, spec)
+  if value >= spec.crit then
+    ctx:fail { resource = spec.resource, severity = spec.crit_severity or "critical", evidence = spec.evidence,
+               message = spec.message .. format(spec.crit_note, spec.crit) }
+  elseif value >= spec.warn then
+    ctx:fail { resource = spec.resource, evidence = spec.evidence, message = spec.message .. format(spec.warn_note, spec.warn) }
+  else
+    ctx:pass { resource = spec.resource, evidence = spec.evidence, message = spec.message }
+  end
+end
+
+-- MARK: - The entry point: the host calls entry(run, spec) once per check run
+return function(run, spec)
+  local ctx = setmetatable({
+    target = setmetatable(spec.target, target_metatable),
+    check = spec.check,
+  }, context_metatable)
+  run(ctx)
+end
