@@ -4,6 +4,8 @@
 //   assay-reply-probe measure [--deadline-ms N] [CASE…]   every case (or the named ones): a fake
 //                                                          server here, the call in a child; prints
 //                                                          outcome, milliseconds and peak RSS
+//   assay-reply-probe serve CASE                          the fake server of one case, until killed;
+//                                                          prints its URL (for `assay run` by hand)
 //   assay-reply-probe call redis|docker URL OPERATION [ARGUMENT…] [--deadline-ms N] [--times N]
 //                                                          [--rlimit-mb N]
 //                                                          one line per call, then `peak_rss_kb N`
@@ -142,6 +144,22 @@ let cases: [Case] = [
     .docker("docker-10000-containers", .containers(count: 10_000)),
 ]
 
+@MainActor func serve(_ arguments: [String]) -> Int32 {
+    guard let name = arguments.first, let item = cases.first(where: { $0.name == name }) else {
+        print("cases: " + cases.map(\.name).joined(separator: " "))
+        return 2
+    }
+    do {
+        let (url, _) = try item.start()
+        print(url)
+        fflush(nil)
+        while true { sleep(3600) }
+    } catch {
+        print("could not start: \(error)")
+        return 1
+    }
+}
+
 @MainActor func measure(_ arguments: [String]) -> Int32 {
     var arguments = arguments
     let deadlineMS = option("--deadline-ms", in: &arguments) ?? 3_000
@@ -182,6 +200,9 @@ let cases: [Case] = [
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
+case "serve":
+    signal(SIGPIPE, SIG_IGN)
+    exit(serve(Array(arguments.dropFirst())))
 case "call": exit(runCalls(Array(arguments.dropFirst())))
 case "measure":
     signal(SIGPIPE, SIG_IGN)  // the fake servers write to clients that went away

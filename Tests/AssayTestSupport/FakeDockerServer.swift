@@ -50,7 +50,8 @@ public final class FakeDockerServer: Sendable {
         case wrongShape
         /// A redirect to a TCP address.
         case redirect
-        /// A listing of `count` containers shaped like the engine's (about 1 KB each), chunked.
+        /// A listing of `count` containers shaped like the engine's (about 1 KB each), chunked;
+        /// `/containers/{name}/json` answers an inspect of one of them, `/info` an engine summary.
         case containers(count: Int)
     }
 
@@ -159,8 +160,59 @@ public final class FakeDockerServer: Sendable {
                             .utf8))
             ]
         case .containers(let count):
-            return [.bytes(head(json, chunked)), .bytes(chunkedBody(containerListing(count: count)))]
+            if path.hasSuffix("/containers/json") {
+                return [.bytes(head(json, chunked)), .bytes(chunkedBody(containerListing(count: count)))]
+            }
+            if path.hasPrefix("/containers/"), path.hasSuffix("/json") {
+                let name = path.dropFirst("/containers/".count).dropLast("/json".count)
+                guard let index = Int(name.split(separator: "-").last ?? ""), (0..<count).contains(index) else {
+                    return [.bytes(response(404, body: Array(#"{"message":"No such container"}"#.utf8)))]
+                }
+                return [.bytes(response(200, body: containerInspect(index: index)))]
+            }
+            if path.hasSuffix("/info") {
+                let info = #"{"Containers":\#(count),"ContainersRunning":\#(count - (count + 8) / 9),"Driver":"vfs","#
+                    + #""ServerVersion":"20.10.0-fake","SecurityOptions":["name=seccomp,profile=default"]}"#
+                return [.bytes(response(200, body: Array(info.utf8)))]
+            }
+            return [.bytes(response(404, body: Array(#"{"message":"page not found"}"#.utf8)))]
         }
+    }
+
+    /// `/containers/{name}/json` for container `index` of ``containerListing(count:)``, shaped like
+    /// the engine's inspect (about 1.5 KB).
+    public static func containerInspect(index i: Int) -> [UInt8] {
+        let service = ["web", "worker", "cache", "db"][i % 4]
+        let running = i % 9 != 0
+        let inspect = """
+            {"Id":"\(hex(i, 1))","Name":"/shop-\(service)-\(i)","Created":"2024-01-01T00:00:00Z","Path":"/bin/sleep",\
+            "Args":["100000"],"State":{"Status":"\(running ? "running" : "exited")","Running":\(running),"OOMKilled":false,\
+            "Restarting":false,"ExitCode":0,"Health":{"Status":"healthy","FailingStreak":0}},"RestartCount":0,\
+            "Image":"sha256:\(hex(i % 50, 2))","HostConfig":{"Privileged":false,"NetworkMode":"none","PidMode":"",\
+            "IpcMode":"private","UTSMode":"","Memory":268435456,"NanoCpus":500000000,"PidsLimit":256,\
+            "ReadonlyRootfs":true,"CapAdd":null,"CapDrop":["ALL"],"SecurityOpt":["no-new-privileges:true"],\
+            "RestartPolicy":{"Name":"unless-stopped","MaximumRetryCount":0},"PortBindings":{}},\
+            "Mounts":[{"Type":"volume","Name":"shop_\(service)_data","Source":"/var/lib/docker/volumes/shop_\(service)_data/_data",\
+            "Destination":"/data","Driver":"local","Mode":"z","RW":true,"Propagation":""}],\
+            "Config":{"Hostname":"\(hex(i, 1).prefix(12))","User":"1000","Env":["PATH=/usr/bin:/bin","SERVICE=\(service)"],\
+            "Cmd":["/bin/sleep","100000"],"Image":"registry.example.com/shop/\(service):1.\(i % 7)",\
+            "Healthcheck":{"Test":["CMD","/bin/true"],"Interval":30000000000},\
+            "Labels":{"com.docker.compose.project":"shop","com.docker.compose.service":"\(service)"}},\
+            "NetworkSettings":{"Networks":{"none":{"NetworkID":"\(hex(7, 3))","EndpointID":"\(hex(i, 4))","IPAddress":""}}}}
+            """
+        return Array(inspect.utf8)
+    }
+
+    /// 64 hex digits that depend on `seed` and `salt` only.
+    private static func hex(_ seed: Int, _ salt: Int) -> String {
+        var x = UInt64(truncatingIfNeeded: seed &* 2_654_435_761 &+ salt &* 40503)
+        var out = ""
+        for _ in 0..<4 {
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let digits = String(x, radix: 16)
+            out += String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return out
     }
 
     /// `body` as 32 KiB chunks and the last, empty one.
@@ -181,15 +233,6 @@ public final class FakeDockerServer: Sendable {
     /// A `/containers/json?all=1` answer for `count` containers, each shaped like what the engine
     /// sends for a compose service (about 1 KB), deterministic.
     public static func containerListing(count: Int) -> [UInt8] {
-        func hex(_ seed: Int, _ salt: Int) -> String {
-            var x = UInt64(truncatingIfNeeded: seed &* 2_654_435_761 &+ salt &* 40503)
-            var out = ""
-            for _ in 0..<4 {
-                x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                out += String(repeating: "0", count: 16 - String(x, radix: 16).count) + String(x, radix: 16)
-            }
-            return out
-        }
         var body = Array("[".utf8)
         body.reserveCapacity(count * 1100)
         for i in 0..<count {

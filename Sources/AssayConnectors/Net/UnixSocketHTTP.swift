@@ -105,6 +105,10 @@ enum UnixSocketHTTP {
             throw ConnectorError(.failed, "\(peer): the connection closed without an answer")
         case CURLE_PARTIAL_FILE:
             throw ConnectorError(.failed, "\(peer): the connection closed in the middle of the answer (\(detail))")
+        case CURLE_OUT_OF_MEMORY:
+            // Also libcurl's answer to a header line over its own limit (100 KiB).
+            throw ConnectorError(
+                .failed, "\(peer): the answer's headers are larger than libcurl reads, or memory ran out (\(detail))")
         case CURLE_WEIRD_SERVER_REPLY, CURLE_UNSUPPORTED_PROTOCOL:
             throw ConnectorError(.failed, "\(peer): the answer is not HTTP (\(detail))")
         default:

@@ -123,10 +123,14 @@ struct RESPFrameScanner {
             case .bulk:
                 // The claimed length was counted when its header was read.
                 let take = min(bulkRemaining, bytes.count - i)
-                for offset in max(0, bulkRemaining - 2)..<take {
-                    let expected: UInt8 = bulkRemaining - offset == 2 ? 13 : 10
-                    guard bytes[i + offset] == expected else {
-                        throw .protocolViolation("a bulk string does not end with CRLF where its length says")
+                // The last two of the remaining bytes must be CRLF.
+                let crlfStart = max(0, bulkRemaining - 2)
+                if crlfStart < take {
+                    for offset in crlfStart..<take {
+                        let expected: UInt8 = bulkRemaining - offset == 2 ? 13 : 10
+                        guard bytes[i + offset] == expected else {
+                            throw .protocolViolation("a bulk string does not end with CRLF where its length says")
+                        }
                     }
                 }
                 bulkRemaining -= take

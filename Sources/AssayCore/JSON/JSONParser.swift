@@ -51,6 +51,9 @@ public struct JSONParser {
     private var index = 0
     private var depth = 0
     private var values = 0
+    /// Strings met before in this document, so that a repeated key or value (label names, image
+    /// and network ids) is stored once however often it appears.
+    private var interned: Set<String> = []
 
     public static func parse(_ text: String, limits: Limits = Limits()) throws(Error) -> JSONValue {
         var text = text
@@ -205,14 +208,22 @@ public struct JSONParser {
             if c == UInt8(ascii: "\"") {
                 let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
                 index += 1
-                return text
+                return intern(text)
             }
             if c == UInt8(ascii: "\\") || c < 0x20 { break }
             index += 1
         }
         var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         try escapedRest(into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return intern(String(decoding: out, as: UTF8.self))
+    }
+
+    /// The stored copy of `text` if the document had it before. Short strings live inside the
+    /// `String` value and gain nothing; long ones are not worth the hashing.
+    private mutating func intern(_ text: String) -> String {
+        let length = text.utf8.count
+        guard length > 15, length <= 256, interned.count < 1 << 16 else { return text }
+        return interned.insert(text).memberAfterInsert
     }
 
     /// The rest of a string that holds escapes, up to and including its closing quote.
