@@ -4,6 +4,9 @@
 //   assay-reply-probe measure [--deadline-ms N] [CASE…]   every case (or the named ones): a fake
 //                                                          server here, the call in a child; prints
 //                                                          outcome, milliseconds and peak RSS
+//   assay-reply-probe run-assay ASSAY [CASE]               `ASSAY run` against the fake server of one case
+//                                                          (default docker-10000-containers): wall time,
+//                                                          max RSS, findings by status
 //   assay-reply-probe serve CASE                          the fake server of one case, until killed;
 //                                                          prints its URL (for `assay run` by hand)
 //   assay-reply-probe call redis|docker URL OPERATION [ARGUMENT…] [--deadline-ms N] [--times N]
@@ -160,6 +163,57 @@ let cases: [Case] = [
     }
 }
 
+/// Runs `path arguments` to its end; its exit status, max RSS (KiB) and wall milliseconds.
+func spawnAndWait(_ path: String, _ arguments: [String]) -> (status: Int32, maxRSSKiB: Int, milliseconds: UInt64) {
+    let started = Deadline.monotonicNanoseconds()
+    var pid: pid_t = 0
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return (-1, -1, 0) }
+    var status: Int32 = 0
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0, errno == EINTR {}
+    let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -(status & 0x7f)
+    return (exit, usage.ru_maxrss, (Deadline.monotonicNanoseconds() - started) / 1_000_000)
+}
+
+@MainActor func runAssay(_ arguments: [String]) -> Int32 {
+    guard let assay = arguments.first else {
+        print("usage: assay-reply-probe run-assay ASSAY [CASE]")
+        return 2
+    }
+    let name = arguments.count > 1 ? arguments[1] : "docker-10000-containers"
+    guard let item = cases.first(where: { $0.name == name }) else {
+        print("cases: " + cases.map(\.name).joined(separator: " "))
+        return 2
+    }
+    do {
+        let (url, stop) = try item.start()
+        defer { stop() }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("assay-reply-probe-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let (status, rss, ms) = spawnAndWait(assay, ["run", "--\(item.kind)", url, "--out", out, "--quiet"])
+        var counts: [String: Int] = [:]
+        if let data = FileManager.default.contents(atPath: out + "/report.json"),
+            let report = try? JSONParser.parse(Array(data))
+        {
+            for finding in report["findings"]?.arrayValue ?? [] {
+                counts[finding["status"]?.stringValue ?? "?", default: 0] += 1
+            }
+        }
+        let findings = counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        print("assay run --\(item.kind) <\(name)>: exit \(status), \(ms) ms, max RSS \(String(format: "%.1f", Double(rss) / 1024)) MiB; findings: \(findings)")
+        return 0
+    } catch {
+        print("could not start: \(error)")
+        return 1
+    }
+}
+
 @MainActor func measure(_ arguments: [String]) -> Int32 {
     var arguments = arguments
     let deadlineMS = option("--deadline-ms", in: &arguments) ?? 3_000
@@ -200,6 +254,7 @@ let cases: [Case] = [
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
+case "run-assay": exit(runAssay(Array(arguments.dropFirst())))
 case "serve":
     signal(SIGPIPE, SIG_IGN)
     exit(serve(Array(arguments.dropFirst())))

@@ -165,7 +165,9 @@ public final class FakeDockerServer: Sendable {
             }
             if path.hasPrefix("/containers/"), path.hasSuffix("/json") {
                 let name = path.dropFirst("/containers/".count).dropLast("/json".count)
-                guard let index = Int(name.split(separator: "-").last ?? ""), (0..<count).contains(index) else {
+                // By name (`shop-web-4`) or by id, whose first 8 hex digits are the index.
+                let number = name.count == 64 ? Int(name.prefix(8), radix: 16) : Int(name.split(separator: "-").last ?? "")
+                guard let index = number, (0..<count).contains(index) else {
                     return [.bytes(response(404, body: Array(#"{"message":"No such container"}"#.utf8)))]
                 }
                 return [.bytes(response(200, body: containerInspect(index: index)))]
@@ -185,7 +187,7 @@ public final class FakeDockerServer: Sendable {
         let service = ["web", "worker", "cache", "db"][i % 4]
         let running = i % 9 != 0
         let inspect = """
-            {"Id":"\(hex(i, 1))","Name":"/shop-\(service)-\(i)","Created":"2024-01-01T00:00:00Z","Path":"/bin/sleep",\
+            {"Id":"\(containerID(i))","Name":"/shop-\(service)-\(i)","Created":"2024-01-01T00:00:00Z","Path":"/bin/sleep",\
             "Args":["100000"],"State":{"Status":"\(running ? "running" : "exited")","Running":\(running),"OOMKilled":false,\
             "Restarting":false,"ExitCode":0,"Health":{"Status":"healthy","FailingStreak":0}},"RestartCount":0,\
             "Image":"sha256:\(hex(i % 50, 2))","HostConfig":{"Privileged":false,"NetworkMode":"none","PidMode":"",\
@@ -201,6 +203,12 @@ public final class FakeDockerServer: Sendable {
             "NetworkSettings":{"Networks":{"none":{"NetworkID":"\(hex(7, 3))","EndpointID":"\(hex(i, 4))","IPAddress":""}}}}
             """
         return Array(inspect.utf8)
+    }
+
+    /// The id of container `index`: 64 hex digits, the first 8 of them the index.
+    private static func containerID(_ index: Int) -> String {
+        let prefix = String(index, radix: 16)
+        return String(repeating: "0", count: 8 - prefix.count) + prefix + hex(index, 1).dropFirst(8)
     }
 
     /// 64 hex digits that depend on `seed` and `salt` only.
@@ -238,7 +246,7 @@ public final class FakeDockerServer: Sendable {
         for i in 0..<count {
             let service = ["web", "worker", "cache", "db"][i % 4]
             let item = """
-                {"Id":"\(hex(i, 1))","Names":["/shop-\(service)-\(i)"],"Image":"registry.example.com/shop/\(service):1.\(i % 7)",\
+                {"Id":"\(containerID(i))","Names":["/shop-\(service)-\(i)"],"Image":"registry.example.com/shop/\(service):1.\(i % 7)",\
                 "ImageID":"sha256:\(hex(i % 50, 2))","Command":"/bin/sleep 100000","Created":\(1_700_000_000 + i),\
                 "Ports":[{"PrivatePort":8080,"Type":"tcp"}],\
                 "Labels":{"com.docker.compose.project":"shop","com.docker.compose.service":"\(service)",\

@@ -106,21 +106,24 @@ public final class DockerConnector: Connector {
             socketPath: socketPath, target: target, peer: "docker \(address)",
             connectDeadline: .after(options.connectTimeout), deadline: deadline, maximumBytes: limits.bytes,
             tooLarge: limits.tooLarge)
-        let body = try decode(response, request: request)
-        switch response.status {
+        let status = response.status
+        // The bytes go as soon as they are parsed: the answer is never held twice.
+        let body = try decode(consume response, request: request)
+        switch status {
         case 200..<300:
             break
         case 400...:
-            throw failure(response.status, body: body, request: request)
+            throw failure(status, body: body, request: request)
         default:
-            throw ConnectorError(
-                .failed, "docker: GET \(request.path) answered \(response.status), which Assay does not follow")
+            throw ConnectorError(.failed, "docker: GET \(request.path) answered \(status), which Assay does not follow")
         }
         try expectShape(body, of: request)
         return DockerRedaction.redact(body, for: request.resource)
     }
 
-    private func decode(_ response: UnixSocketHTTP.Response, request: DockerRequest) throws(ConnectorError) -> JSONValue {
+    private func decode(_ response: consuming UnixSocketHTTP.Response, request: DockerRequest) throws(ConnectorError)
+        -> JSONValue
+    {
         if response.body.isEmpty { return .null }
         let type = response.contentType?.lowercased() ?? ""
         guard type.hasPrefix("application/json") else { return .string(String(decoding: response.body, as: UTF8.self)) }
