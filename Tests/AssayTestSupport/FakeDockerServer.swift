@@ -40,6 +40,9 @@ public final class FakeDockerServer: Sendable {
         case closeMidBody
         /// The connection closed as soon as the request arrived.
         case closeWithoutAnswer
+        /// The first connection closed as soon as it is accepted, before the request is read
+        /// (the client's write may meet a broken pipe); later ones are served.
+        case closeAtOnce
         /// `application/json` that is not JSON.
         case malformedJSON
         /// `[[[…]]]`, `levels` deep.
@@ -82,6 +85,7 @@ public final class FakeDockerServer: Sendable {
     // MARK: - Serving
 
     private static func serve(_ connection: AdversaryConnection, _ behaviour: Behaviour, _ log: CommandLog) {
+        if case .closeAtOnce = behaviour, log.isFirstConnection() { return }
         // A request head longer than 64 KiB: close, and let the client's write fail.
         guard let head = connection.read(until: Array("\r\n\r\n".utf8), maximum: 64 * 1024) else { return }
         let requestLine = String(decoding: head.prefix { $0 != 13 }, as: UTF8.self)
@@ -138,17 +142,16 @@ public final class FakeDockerServer: Sendable {
             return [.bytes(head(json, "Content-Length: 100") + Array(#"[{"Id":"abc","#.utf8)), .close]
         case .closeWithoutAnswer:
             return [.close]
+        case .closeAtOnce:
+            return [.bytes(response(200, body: Array("[]".utf8)))]
         case .malformedJSON:
             return [.bytes(response(200, body: Array(#"[{"Id": "abc", "Names": ["/x"], "State": runn"#.utf8)))]
         case .deepJSON(let levels):
             let body = String(repeating: "[", count: levels) + String(repeating: "]", count: levels)
             return [.bytes(response(200, body: Array(body.utf8)))]
         case .manyValues(let count):
-            var body = Array("[".utf8)
-            body.reserveCapacity(count * 2 + 1)
-            for i in 0..<count { body += i == 0 ? [UInt8(ascii: "0")] : [UInt8(ascii: ","), UInt8(ascii: "0")] }
-            body.append(UInt8(ascii: "]"))
-            return [.bytes(response(200, body: body))]
+            let body = count == 0 ? "[]" : "[" + String(repeating: "0,", count: count - 1) + "0]"
+            return [.bytes(response(200, body: Array(body.utf8)))]
         case .wrongShape:
             let listing = path.hasSuffix("/containers/json") || path.hasSuffix("/networks")
             return [.bytes(response(200, body: Array((listing ? #"{"message":"not a list"}"# : "[1,2,3]").utf8)))]

@@ -40,6 +40,10 @@ public final class FakeRedisServer: Sendable {
         case closeMidReply
         /// The connection closed before any answer.
         case closeBeforeReply
+        /// The first connection closed as soon as it is accepted, before the client has sent
+        /// anything (its first write may meet a broken pipe); later ones get the close of
+        /// ``closeBeforeReply``.
+        case closeAtOnce
         /// Accepts the command and answers nothing.
         case silence
         /// An integer where Redis answers text (`INFO`, `CLIENT LIST`) or an array (`CONFIG GET`…).
@@ -80,6 +84,7 @@ public final class FakeRedisServer: Sendable {
     // MARK: - Serving
 
     private static func serve(_ connection: AdversaryConnection, _ behaviour: Behaviour, _ log: CommandLog) {
+        if case .closeAtOnce = behaviour, log.isFirstConnection() { return }
         while let argv = readCommand(connection) {
             let name = argv.first?.uppercased() ?? ""
             log.append(name == "AUTH" ? ["AUTH", "<password>"] : argv)
@@ -110,7 +115,7 @@ public final class FakeRedisServer: Sendable {
             return [.drip(Array(("$200\r\n" + String(repeating: "d", count: 200) + "\r\n").utf8), every: interval)]
         case .garbage: return [text("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"), .hang]
         case .closeMidReply: return [text("$10\r\nabc"), .close]
-        case .closeBeforeReply: return [.close]
+        case .closeBeforeReply, .closeAtOnce: return [.close]
         case .silence: return [.hang]
         case .wrongType: return [text(":42\r\n")]
         case .oddConfigPairs:
@@ -126,10 +131,7 @@ public final class FakeRedisServer: Sendable {
             reply += Array("\r\n".utf8)
             return [.bytes(reply)]
         case .array(let count):
-            var reply = Array("*\(count)\r\n".utf8)
-            reply.reserveCapacity(reply.count + count * 4)
-            for _ in 0..<count { reply += Array(":1\r\n".utf8) }
-            return [.bytes(reply)]
+            return [text("*\(count)\r\n" + String(repeating: ":1\r\n", count: count))]
         case .bulk(let bytes):
             var reply = Array("$\(bytes)\r\n".utf8)
             reply += [UInt8](repeating: UInt8(ascii: "b"), count: bytes)
@@ -161,6 +163,15 @@ public final class FakeRedisServer: Sendable {
 final class CommandLog: @unchecked Sendable {  // `entries` guarded by `lock`
     private let lock = NSLock()
     private var entries: [[String]] = []
+    private var connectionsSeen = 0
+
+    /// True for the first caller only.
+    func isFirstConnection() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        connectionsSeen += 1
+        return connectionsSeen == 1
+    }
 
     func append(_ argv: [String]) {
         lock.lock()

@@ -95,8 +95,12 @@ enum UnixSocketHTTP {
         case CURLE_COULDNT_CONNECT:
             var osErrno = 0
             _ = ccurl_getinfo_long(handle, CURLINFO_OS_ERRNO, &osErrno)
-            let why = osErrno != 0 ? StreamSocket.errnoText(Int32(osErrno)) : detail
-            throw ConnectorError(.unreachable, "\(peer): cannot connect (\(why))")
+            // Without an errno, connect(2) succeeded and the peer closed before libcurl could use
+            // the connection: something answers on the socket, it just is not serving.
+            guard osErrno != 0 else {
+                throw ConnectorError(.failed, "\(peer): the connection was closed as soon as it was made (\(detail))")
+            }
+            throw ConnectorError(.unreachable, "\(peer): cannot connect (\(StreamSocket.errnoText(Int32(osErrno))))")
         case CURLE_OPERATION_TIMEDOUT:
             throw ConnectorError(.timeout, "\(peer): deadline passed during GET \(pathOnly(target)) (\(detail))")
         case CURLE_SEND_ERROR:
