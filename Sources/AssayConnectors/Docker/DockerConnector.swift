@@ -128,13 +128,15 @@ public final class DockerConnector: Connector {
         let type = response.contentType?.lowercased() ?? ""
         guard type.hasPrefix("application/json") else { return .string(String(decoding: response.body, as: UTF8.self)) }
         let limits = options.replyLimits
+        let depth = min(limits.depth, JSONParser.maximumDepth)
         do {
-            return try JSONParser.parse(response.body, limits: .init(values: limits.elements, depth: limits.depth))
+            return try JSONParser.parse(response.body, limits: .init(values: limits.elements, depth: depth))
         } catch {
             let why: String
             switch error.kind {
             case .tooManyValues: why = limits.tooManyElements
-            case .tooDeep: why = limits.tooDeep
+            case .tooDeep:
+                why = depth < limits.depth ? "reply nested deeper than \(depth) levels (the JSON parser's limit)" : limits.tooDeep
             case .malformed: why = "malformed JSON (\(response.body.count) bytes, \(error))"
             }
             throw ConnectorError(.failed, "docker: GET \(request.path): \(why)")

@@ -171,6 +171,9 @@ struct RESPFrameScanner {
             if elements == -1 || elements == 0 { return finishValue(at: i) }
             guard elements > 0 else { throw .protocolViolation("negative array length \(elements)") }
             guard elements <= limits.elements - values else { throw .overCap(limits.tooManyElements) }
+            // Each element takes at least 3 bytes (`+\r\n`): a claim the byte cap cannot hold fails
+            // now, so hiredis never allocates for more elements than could arrive.
+            guard elements <= (limits.bytes - bytesSeen) / 3 else { throw .overCap(limits.tooLarge) }
             guard open.count < maximumDepth else {
                 throw .overCap(
                     maximumDepth < limits.depth

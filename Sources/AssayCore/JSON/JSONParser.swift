@@ -18,7 +18,8 @@ public struct JSONParser {
     public struct Limits: Hashable, Sendable {
         /// Values in the document: every scalar, string, array and object counts one.
         public var values: Int
-        /// Nesting of arrays and objects (a top-level array is at depth 1).
+        /// Nesting of arrays and objects (a top-level array is at depth 1); never more than
+        /// ``JSONParser/maximumDepth``, whatever is asked.
         public var depth: Int
 
         /// Defaults suit Assay's own documents (reports, transcripts, envelopes): no value cap,
@@ -45,6 +46,9 @@ public struct JSONParser {
         public let reason: String
         public var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
+
+    /// The deepest nesting the parser follows (it recurses once per level).
+    public static let maximumDepth = 512
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private let limits: Limits
@@ -83,7 +87,7 @@ public struct JSONParser {
 
     private init(bytes: UnsafeBufferPointer<UInt8>, limits: Limits) {
         self.bytes = bytes
-        self.limits = limits
+        self.limits = Limits(values: limits.values, depth: min(limits.depth, Self.maximumDepth))
     }
 
     private func error(_ reason: String, _ kind: Error.Kind = .malformed) -> Error {
