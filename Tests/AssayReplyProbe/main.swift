@@ -218,7 +218,7 @@ func spawnAndWait(_ path: String, _ arguments: [String]) -> (status: Int32, maxR
 
 @MainActor func measure(_ arguments: [String]) -> Int32 {
     var arguments = arguments
-    let deadlineMS = option("--deadline-ms", in: &arguments) ?? 3_000
+    let deadlineMS = option("--deadline-ms", in: &arguments) ?? 10_000
     let rlimitMB = option("--rlimit-mb", in: &arguments)
     let selected = arguments.isEmpty ? cases : cases.filter { arguments.contains($0.name) }
     let me = URL(fileURLWithPath: CommandLine.arguments[0]).path
