@@ -15,10 +15,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // MARK: - System libraries (Debian: liblua5.4-dev, libpq-dev, libhiredis-dev)
+        // MARK: - System libraries (Debian: liblua5.4-dev, libpq-dev, libhiredis-dev, libcurl4-openssl-dev)
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "LuaShim", dependencies: ["CLua"]),
         .target(name: "CProcessShim"),
 
@@ -28,7 +29,7 @@ let package = Package(
         .target(name: "AssayLua", dependencies: ["AssayCore", "LuaShim"], resources: [.embedInCode("Lua/prelude.lua")]),
         .target(
             name: "AssayConnectors",
-            dependencies: ["AssayCore", "CLibPQ", "CHiredis", .product(name: "Yams", package: "Yams")]
+            dependencies: ["AssayCore", "CLibPQ", "CHiredis", "CCurl", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "AssayReport", dependencies: ["AssayCore"]),
         .target(
@@ -56,6 +57,9 @@ let package = Package(
         .target(name: "AssayTestSupport", path: "Tests/AssayTestSupport"),
         // Measures a check run's cost and runs one check for tests that watch the host from outside.
         .executableTarget(name: "SandboxProbe", dependencies: ["AssayCore", "AssayLua"], path: "Tests/SandboxProbe"),
+        .executableTarget(
+            name: "assay-reply-probe", dependencies: ["AssayConnectors", "AssayCore", "AssayTestSupport"],
+            path: "Tests/AssayReplyProbe"),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"]),
         .testTarget(name: "AssayLuaTests", dependencies: ["AssayLua", "AssayTestSupport", "SandboxProbe"]),
         .testTarget(name: "AssayConnectorsTests", dependencies: ["AssayConnectors", "AssayTestSupport"], exclude: ["Fixtures"]),

@@ -203,6 +203,7 @@ struct DockerConnectorTests {
         let missing = DockerConnector(url: "unix:///tmp/assay-no-such-dir-\(UUID().uuidString)/docker.sock")
         let (error, seconds) = failure(on: missing, "version", [])
         #expect(error?.kind == .unreachable)
+        #expect(error?.message.contains("cannot connect (No such file or directory)") == true, "\(String(describing: error))")
         #expect(seconds < 0.1)
         let bare = DockerConnector(url: "/tmp/assay-none-\(UUID().uuidString).sock")
         #expect(failure(on: bare, "info", []).error?.kind == .unreachable)

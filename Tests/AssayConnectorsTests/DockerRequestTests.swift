@@ -3,7 +3,7 @@ import Testing
 
 @testable import AssayConnectors
 
-/// The Docker connector's pure parts: the path allowlist, HTTP framing and redaction.
+/// The Docker connector's pure parts: the path allowlist and redaction.
 @Suite("Docker request parsing")
 struct DockerRequestTests {
     // MARK: - Paths
@@ -55,52 +55,6 @@ struct DockerRequestTests {
         #expect(!DockerRequest.validIdentifier("../x", allowSlash: true))
         #expect(!DockerRequest.validIdentifier("", allowSlash: true))
         #expect(!DockerRequest.validIdentifier("x?y", allowSlash: true))
-    }
-
-    // MARK: - HTTP framing
-
-    private func read(_ pieces: [String], eof: Bool = true) throws(ConnectorError) -> HTTPResponse? {
-        var reader = HTTPResponseReader()
-        for (i, piece) in pieces.enumerated() {
-            reader.append(Array(piece.utf8))
-            if let response = try reader.response(atEOF: false) {
-                #expect(i == pieces.count - 1, "complete before the last piece")
-                return response
-            }
-        }
-        return eof ? try reader.response(atEOF: true) : nil
-    }
-
-    @Test func chunkedContentLengthAndCloseFraming() throws {
-        let chunked = try read(
-            [
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-",
-                "Encoding: chunked\r\n\r\n4\r\n[1,2\r\n",
-                "3;ext=1\r\n,3]\r\n0\r\n", "\r\n",
-            ], eof: false)
-        #expect(chunked?.status == 200)
-        #expect(chunked.map { String(decoding: $0.body, as: UTF8.self) } == "[1,2,3]")
-        #expect(chunked?.header("content-type") == "application/json")
-
-        let sized = try read(["HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n\r\nab", "cde"], eof: false)
-        #expect(sized?.status == 404)
-        #expect(sized?.body == Array("abcde".utf8))
-
-        let closed = try read(["HTTP/1.0 200 OK\r\n\r\nuntil", " close"])
-        #expect(closed?.body == Array("until close".utf8))
-
-        let empty = try read(["HTTP/1.1 204 No Content\r\n\r\n"], eof: false)
-        #expect(empty?.body == [])
-
-        #expect(throws: ConnectorError.self) { try read(["HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort"]) }
-        #expect(throws: ConnectorError.self) {
-            try read(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"])
-        }
-        #expect(throws: ConnectorError.self) {
-            try read(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"])
-        }
-        #expect(throws: ConnectorError.self) { try read(["SSH-2.0-OpenSSH\r\n\r\n"]) }
-        #expect(throws: ConnectorError.self) { try read(["HTTP/1.1 200 OK\r\nContent-"]) }
     }
 
     // MARK: - Redaction

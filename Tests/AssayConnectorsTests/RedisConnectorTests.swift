@@ -259,6 +259,30 @@ struct RedisConnectorTests {
         #expect(me.stringValue?.contains(" db=1 ") == true, "SELECT 1 ran: \(me)")
     }
 
+    @Test func aConnectionTheServerClosedWhileIdleIsReplacedUnseen() throws {
+        let server = try RedisTestServer(["timeout 1"])
+        defer { server.stop() }
+        let redis = RedisConnector(url: server.url)
+        defer { redis.close() }
+        func clientID() throws -> String? {
+            let info = try redis.call("command", ["CLIENT", "INFO"], deadline: .after(.seconds(5))).stringValue ?? ""
+            return info.split(separator: " ").first { $0.hasPrefix("id=") }.map(String.init)
+        }
+        let first = try #require(try clientID())
+        // Redis closes clients idle for more than `timeout` seconds; wait until only the witness is left.
+        let start = Date()
+        var clients = ""
+        while Date().timeIntervalSince(start) < 6 {
+            clients = try server.cli("INFO", "clients")
+            let line = clients.split(whereSeparator: \.isNewline).first { $0.hasPrefix("connected_clients:") }
+            if line?.trimmingCharacters(in: .whitespaces) == "connected_clients:1" { break }
+            usleep(100_000)
+        }
+        #expect(clients.contains("connected_clients:1"), "the server did not close the idle connection")
+        let second = try clientID()  // no retry in the connector: an error here would reach the check
+        #expect(second != nil && second != first, "a new connection replaced the closed one (\(first) → \(second ?? "none"))")
+    }
+
     @Test func stoppedServerTimesOutAtTheDeadline() throws {
         let server = try RedisTestServer()
         defer { server.stop() }

@@ -12,6 +12,12 @@ import AssayCore
 /// Answers are decoded JSON, with secrets removed by ``DockerRedaction`` (container environments
 /// gain `Config.SecretEnv`). An HTTP status of 400 or more is ``ConnectorError/Kind/denied``.
 ///
+/// HTTP is libcurl's (``UnixSocketHTTP``): one connection per request, no redirects, no proxies.
+/// Each answer is bounded while it arrives by ``ConnectorOptions/replyLimits`` (bytes in the
+/// transfer, values and nesting in the JSON parser); an answer over a cap, a broken pipe, a close
+/// mid-answer or bytes that are not HTTP fail that call with ``ConnectorError/Kind/failed``, and
+/// only a socket that cannot be connected to is ``ConnectorError/Kind/unreachable``.
+///
 /// ```swift
 /// let docker = DockerConnector(url: "unix:///var/run/docker.sock")
 /// let web = try docker.call("container", ["web"], deadline: .after(.seconds(2)))
@@ -78,7 +84,8 @@ public final class DockerConnector: Connector {
         return try perform(request, deadline: options.callDeadline(deadline))
     }
 
-    /// Nothing to close: every request uses its own connection.
+    /// Nothing to close: every request uses a connection of its own, so that no failure of one
+    /// call (a timeout, a broken pipe, an answer over the cap) can leave state for the next.
     public func close() {}
 
     // MARK: - Requests
@@ -87,25 +94,81 @@ public final class DockerConnector: Connector {
         guard let socketPath else {
             throw ConnectorError(.failed, "docker: '\(address)' is not a unix socket (unix:///path or /path)")
         }
-        let response = try UnixHTTPClient.get(
-            socketPath: socketPath, target: request.target, host: "docker",
-            connectDeadline: .after(options.connectTimeout), deadline: deadline)
-        let body = try decode(response)
-        guard response.status < 400 else { throw failure(response.status, body: body, request: request) }
+        let target = request.target
+        guard target.utf8.count <= DockerRequest.maximumTargetBytes else {
+            throw ConnectorError(
+                .refused,
+                "docker: GET \(request.path) refused: the request is longer than "
+                    + "\(DockerRequest.maximumTargetBytes >> 10) KiB (a smaller filters value?)")
+        }
+        let limits = options.replyLimits
+        let response = try UnixSocketHTTP.get(
+            socketPath: socketPath, target: target, peer: "docker \(address)",
+            connectDeadline: .after(options.connectTimeout), deadline: deadline, maximumBytes: limits.bytes,
+            tooLarge: limits.tooLarge)
+        let status = response.status
+        // The bytes go as soon as they are parsed: the answer is never held twice.
+        let body = try decode(consume response, request: request)
+        switch status {
+        case 200..<300:
+            break
+        case 400...:
+            throw failure(status, body: body, request: request)
+        default:
+            throw ConnectorError(.failed, "docker: GET \(request.path) answered \(status), which Assay does not follow")
+        }
+        try expectShape(body, of: request)
         return DockerRedaction.redact(body, for: request.resource)
     }
 
-    private func decode(_ response: HTTPResponse) throws(ConnectorError) -> JSONValue {
+    private func decode(_ response: consuming UnixSocketHTTP.Response, request: DockerRequest) throws(ConnectorError)
+        -> JSONValue
+    {
         if response.body.isEmpty { return .null }
-        let type = response.header("content-type")?.lowercased() ?? ""
-        if type.hasPrefix("application/json") {
-            do {
-                return try JSONParser.parse(response.body)
-            } catch {
-                throw ConnectorError(.failed, "docker: the engine sent malformed JSON (\(response.body.count) bytes)")
+        let type = response.contentType?.lowercased() ?? ""
+        guard type.hasPrefix("application/json") else { return .string(String(decoding: response.body, as: UTF8.self)) }
+        let limits = options.replyLimits
+        let depth = min(limits.depth, JSONParser.maximumDepth)
+        do {
+            return try JSONParser.parse(response.body, limits: .init(values: limits.elements, depth: depth))
+        } catch {
+            let why: String
+            switch error.kind {
+            case .tooManyValues: why = limits.tooManyElements
+            case .tooDeep:
+                why = depth < limits.depth ? "reply nested deeper than \(depth) levels (the JSON parser's limit)" : limits.tooDeep
+            case .malformed: why = "malformed JSON (\(response.body.count) bytes, \(error))"
             }
+            throw ConnectorError(.failed, "docker: GET \(request.path): \(why)")
         }
-        return .string(String(decoding: response.body, as: UTF8.self))
+    }
+
+    /// A listing must be an array and an inspect an object: an engine that answers otherwise is
+    /// broken, and its answer is not handed to checks as if it were data.
+    private func expectShape(_ body: JSONValue, of request: DockerRequest) throws(ConnectorError) {
+        let expected: String
+        let matches: Bool
+        switch request.resource {
+        case .containers, .images, .networks:
+            expected = "an array"
+            matches = body.arrayValue != nil
+        case .version, .info, .systemDF, .container, .image, .network, .volumes:
+            expected = "an object"
+            matches = body.objectValue != nil
+        case .ping:
+            expected = "text"
+            matches = body.stringValue != nil
+        }
+        guard !matches else { return }
+        let actual: String
+        switch body {
+        case .null: actual = "nothing"
+        case .bool, .int, .double: actual = "a number or boolean"
+        case .string: actual = "text"
+        case .array: actual = "an array"
+        case .object: actual = "an object"
+        }
+        throw ConnectorError(.failed, "docker: GET \(request.path) answered \(actual) where the engine sends \(expected)")
     }
 
     private func failure(_ status: Int, body: JSONValue, request: DockerRequest) -> ConnectorError {

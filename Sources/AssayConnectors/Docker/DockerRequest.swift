@@ -40,12 +40,19 @@ struct DockerRequest: Equatable {
         self.versionPrefix = versionPrefix
     }
 
+    /// The longest request target sent (the engine's HTTP server refuses long heads; a request is
+    /// refused before it is sent rather than answered by a broken pipe).
+    static let maximumTargetBytes = 8 << 10
+
     // MARK: - Validation
 
     /// Parses and validates a request path such as `/v1.41/containers/json?all=1`.
     init(path: String) throws(ConnectorError) {
         func refuse(_ why: String) -> ConnectorError {
             ConnectorError(.refused, "docker: GET \(DockerRequest.printable(path)) refused: \(why)")
+        }
+        guard path.utf8.count <= Self.maximumTargetBytes else {
+            throw refuse("the request is longer than \(Self.maximumTargetBytes >> 10) KiB (a smaller filters value?)")
         }
         let pathPart: Substring
         let queryPart: Substring?

@@ -5,16 +5,24 @@ import CHiredis
 import Glibc
 #endif
 
-/// One blocking hiredis connection whose every wait is bounded by a deadline.
+/// One hiredis connection whose every wait is bounded by a deadline and whose every reply is
+/// bounded by ``ReplyLimits`` while it is read.
 ///
-/// hiredis connects with a timeout of its own; each command is then written and read here with
-/// `poll(2)` on the context's descriptor, so a server that accepts and never answers (stopped with
-/// SIGSTOP) costs exactly the time left until the deadline. After any I/O error or timeout the
-/// context is unusable (hiredis keeps no state to recover from): the owner drops this object,
-/// which frees it.
+/// hiredis connects (with its own connect timeout), formats commands and builds reply trees; the
+/// bytes in between are moved here. Commands go out with `send(MSG_NOSIGNAL)` (a peer that went
+/// away is an error, never a SIGPIPE). Replies come in through a ``RESPFrameScanner`` that fails
+/// them the moment they pass a cap or break the framing; only the bytes of exactly one reply
+/// reach a fresh hiredis reader, so nothing hiredis holds survives a call.
+///
+/// A connection is used for one call at a time. After any failure it must be dropped (the owner
+/// frees it, which closes it); after a reply followed by bytes nobody asked for it reports
+/// ``isInSync`` false and must be dropped too, so that no later call reads a stale answer.
 final class HiredisConnection {
     private let context: UnsafeMutablePointer<redisContext>
     private let peer: String
+    private var socket: StreamSocket { StreamSocket(fd: context.pointee.fd) }
+    /// False once more bytes arrived than the last reply held.
+    private(set) var isInSync = true
 
     private init(context: UnsafeMutablePointer<redisContext>, peer: String) {
         self.context = context
@@ -48,92 +56,109 @@ final class HiredisConnection {
         return connection
     }
 
+    /// Whether the connection is fit for another call: in sync, and nothing arrived since the last
+    /// reply (a server that closed an idle connection, or sent what nobody asked for).
+    var isReusable: Bool { isInSync && !socket.hasUnreadInput }
+
     // MARK: - Commands
 
-    /// Sends one command and reads its reply. An error reply is a value, not a throw; throws only
-    /// when the connection failed or the deadline passed, after which this connection is dead.
-    func execute(_ argv: [String], deadline: Deadline) throws(ConnectorError) -> RedisReply {
-        let command = argv.first.map { $0.uppercased() } ?? "?"
-        try append(argv)
-        try flush(deadline: deadline, command: command)
-        return try readReply(deadline: deadline, command: command)
+    /// Sends one command and reads its reply. An error reply is a value, not a throw; throws when
+    /// the command could not be sent, the reply broke a cap or the framing, or the deadline passed,
+    /// after which this connection is dead.
+    func execute(_ argv: [String], limits: ReplyLimits, deadline: Deadline) throws(ConnectorError) -> RedisReply {
+        let command = RedisCommandPolicy.name(of: argv)
+        try send(argv, deadline: deadline, command: command)
+        return try readReply(limits: limits, deadline: deadline, command: command)
     }
 
-    private func append(_ argv: [String]) throws(ConnectorError) {
+    private func send(_ argv: [String], deadline: Deadline, command: String) throws(ConnectorError) {
         let buffers = argv.map { Array($0.utf8) }
-        let lengths = buffers.map(\.count)
+        var formatted: UnsafeMutablePointer<CChar>?
+        let length: Int32 = withPointers(to: buffers) { pointers, lengths in
+            redisFormatCommandArgv(&formatted, Int32(argv.count), pointers, lengths)
+        }
+        guard length > 0, let formatted else { throw ConnectorError(.failed, "\(peer): could not format \(command)") }
+        defer { redisFreeCommand(formatted) }
+        try socket.sendAll(
+            UnsafeRawBufferPointer(start: formatted, count: Int(length)), deadline: deadline,
+            doing: "sending \(command) to \(peer)")
+    }
+
+    private func readReply(limits: ReplyLimits, deadline: Deadline, command: String) throws(ConnectorError)
+        -> RedisReply
+    {
+        guard let reader = redisReaderCreate() else { throw ConnectorError(.failed, "\(peer): hiredis is out of memory") }
+        defer { redisReaderFree(reader) }
+        var scanner = RESPFrameScanner(limits: limits)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 1)
+        defer { chunk.deallocate() }
+
+        while true {
+            let received = try socket.receive(
+                into: chunk, deadline: deadline, doing: "waiting for the reply to \(command) from \(peer)")
+            guard received > 0 else {
+                let when = scanner.bytesSeen == 0 ? "before answering" : "in the middle of the reply to"
+                throw ConnectorError(.failed, "\(peer): the server closed the connection \(when) \(command)")
+            }
+            let bytes = UnsafeRawBufferPointer(rebasing: chunk[..<received])
+            let progress: RESPFrameScanner.Progress
+            do throws(RESPFrameScanner.Failure) {
+                progress = try scanner.scan(bytes)
+            } catch {
+                switch error {
+                case .overCap(let why): throw ConnectorError(.failed, "\(peer): \(command): \(why)")
+                case .protocolViolation(let why):
+                    throw ConnectorError(.failed, "\(peer): protocol error in the reply to \(command): \(why)")
+                }
+            }
+            let end: Int
+            switch progress {
+            case .needsMore: end = received
+            case .complete(let at): end = at
+            }
+            if !scanner.isTopLevelError {
+                let start = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+                guard redisReaderFeed(reader, start, end) == REDIS_OK else {
+                    throw ConnectorError(.failed, "\(peer): hiredis is out of memory")
+                }
+            }
+            guard case .complete = progress else { continue }
+            if end < received { isInSync = false }
+            if scanner.isTopLevelError { return .error(String(decoding: scanner.errorPrefix, as: UTF8.self)) }
+            var raw: UnsafeMutableRawPointer?
+            guard redisReaderGetReply(reader, &raw) == REDIS_OK, let raw else {
+                throw ConnectorError(.failed, "\(peer): protocol error in the reply to \(command) (\(readerError(reader)))")
+            }
+            defer { freeReplyObject(raw) }
+            return RedisReply(UnsafePointer(raw.assumingMemoryBound(to: redisReply.self)))
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func withPointers<R>(
+        to buffers: [[UInt8]], _ body: (UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R
+    ) -> R {
         let copies: [UnsafeMutablePointer<CChar>] = buffers.map { bytes in
             let copy = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, bytes.count))
             bytes.withUnsafeBytes { raw in
-                if let base = raw.baseAddress {
-                    UnsafeMutableRawPointer(copy).copyMemory(from: base, byteCount: raw.count)
-                }
+                if let base = raw.baseAddress { UnsafeMutableRawPointer(copy).copyMemory(from: base, byteCount: raw.count) }
             }
             return copy
         }
         defer { copies.forEach { $0.deallocate() } }
         var pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
-        let rc = pointers.withUnsafeMutableBufferPointer { argvPointer in
-            lengths.withUnsafeBufferPointer { lengthPointer in
-                redisAppendCommandArgv(context, Int32(argv.count), argvPointer.baseAddress, lengthPointer.baseAddress)
-            }
-        }
-        guard rc == REDIS_OK else { throw ConnectorError(.failed, "\(peer): could not format the command") }
-    }
-
-    private func flush(deadline: Deadline, command: String) throws(ConnectorError) {
-        var done: Int32 = 0
-        while done == 0 {
-            try StreamSocket.wait(
-                fd: context.pointee.fd, for: Int16(POLLOUT), deadline: deadline,
-                doing: "sending \(command) to \(peer)")
-            try setSocketTimeout(deadline)
-            guard redisBufferWrite(context, &done) == REDIS_OK else { throw ioError(command, deadline) }
+        let lengths = buffers.map(\.count)
+        return pointers.withUnsafeMutableBufferPointer { pointerBuffer in
+            lengths.withUnsafeBufferPointer { body(pointerBuffer.baseAddress!, $0.baseAddress!) }
         }
     }
 
-    private func readReply(deadline: Deadline, command: String) throws(ConnectorError) -> RedisReply {
-        while true {
-            var raw: UnsafeMutableRawPointer?
-            guard redisGetReplyFromReader(context, &raw) == REDIS_OK else {
-                throw ConnectorError(.failed, "\(peer): protocol error (\(errorText))")
-            }
-            if let raw {
-                let reply = raw.assumingMemoryBound(to: redisReply.self)
-                defer { freeReplyObject(raw) }
-                return RedisReply(UnsafePointer(reply))
-            }
-            try StreamSocket.wait(
-                fd: context.pointee.fd, for: Int16(POLLIN), deadline: deadline,
-                doing: "waiting for the reply to \(command) from \(peer)")
-            guard redisBufferRead(context) == REDIS_OK else { throw ioError(command, deadline) }
-        }
-    }
-
-    /// Bounds hiredis' own blocking reads and writes by the time left (`SO_RCVTIMEO`/`SO_SNDTIMEO`).
-    private func setSocketTimeout(_ deadline: Deadline) throws(ConnectorError) {
-        let milliseconds = max(1, Int(deadline.remainingMilliseconds))
-        let timeout = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
-        guard redisSetTimeout(context, timeout) == REDIS_OK else {
-            throw ioError("setting the socket timeout", deadline)
-        }
-    }
-
-    private func ioError(_ activity: String, _ deadline: Deadline) -> ConnectorError {
-        let message = errorText
-        if deadline.hasPassed || message.contains("temporarily unavailable") {
-            return ConnectorError(.timeout, "\(peer): deadline passed during \(activity) (\(message))")
-        }
-        if context.pointee.err == REDIS_ERR_EOF {
-            return ConnectorError(.unreachable, "\(peer): the server closed the connection during \(activity)")
-        }
-        return ConnectorError(.unreachable, "\(peer): \(activity) failed: \(message)")
+    private func readerError(_ reader: UnsafeMutablePointer<redisReader>) -> String {
+        withUnsafeBytes(of: reader.pointee.errstr) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     private var errorText: String {
-        withUnsafeBytes(of: context.pointee.errstr) { raw in
-            let bytes = raw.prefix { $0 != 0 }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        withUnsafeBytes(of: context.pointee.errstr) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
     }
 }

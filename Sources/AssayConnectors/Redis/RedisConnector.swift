@@ -14,7 +14,15 @@ import AssayCore
 ///
 /// Secrets (`requirepass`, `masterauth`, ACL password hashes) are replaced by ``RedisRedaction``.
 /// Error replies are ``ConnectorError/Kind/denied``: a renamed or disabled command says so, and
-/// `NOPERM` says that the ACL denies the command.
+/// `NOPERM` says that the ACL denies the command. Only the first 4 KiB of an error reply are ever
+/// kept (``RESPFrameScanner/errorPrefixBytes``), and no call is retried.
+///
+/// Replies are bounded while they are read (``ConnectorOptions/replyLimits``: bytes, array
+/// elements, nesting). A reply over a cap, a reply that breaks RESP, a close in the middle of a
+/// reply or an answer of the wrong shape fails its call with ``ConnectorError/Kind/failed``; a
+/// passed deadline with ``ConnectorError/Kind/timeout``; ``ConnectorError/Kind/unreachable`` means
+/// the server could not be connected to. Whatever failed, the connection is dropped and the next
+/// call opens a new one: no failure of one call leaks into the next.
 ///
 /// The connection opens on the first call (connect, `AUTH`, `SELECT`), within the call's deadline.
 /// `rediss://` is refused: Debian's hiredis 0.14 has no TLS.
@@ -65,27 +73,31 @@ public final class RedisConnector: Connector {
             let reply = try run(argv, deadline: deadline)
             return RedisRedaction.redact(reply: reply.json, of: argv)
         case "info":
-            let reply = try run(["INFO"] + strings(arguments, for: operation), deadline: deadline)
-            return RedisReplies.info(reply.text ?? "")
+            let argv = ["INFO"] + (try strings(arguments, for: operation))
+            return RedisReplies.info(try expectText(try run(argv, deadline: deadline), of: argv))
         case "config_get":
             let patterns = try strings(arguments, for: operation)
-            let reply = try run(["CONFIG", "GET"] + (patterns.isEmpty ? ["*"] : patterns), deadline: deadline)
+            let argv = ["CONFIG", "GET"] + (patterns.isEmpty ? ["*"] : patterns)
+            let reply = try expectArray(try run(argv, deadline: deadline), of: argv, pairs: true)
             return .object(RedisRedaction.redactConfig(RedisReplies.configMap(reply)))
         case "slowlog":
             let count = try strings(arguments, for: operation)
             guard count.count <= 1, count.allSatisfy({ Int($0).map { $0 >= -1 } ?? false }) else {
                 throw ConnectorError(.refused, "redis: slowlog takes at most one argument, a count")
             }
-            return RedisReplies.slowlog(try run(["SLOWLOG", "GET"] + count, deadline: deadline))
+            let argv = ["SLOWLOG", "GET"] + count
+            return RedisReplies.slowlog(try expectArray(try run(argv, deadline: deadline), of: argv))
         case "client_list":
             try noArguments(arguments, for: operation)
-            return RedisReplies.clientList(try run(["CLIENT", "LIST"], deadline: deadline).text ?? "")
+            let argv = ["CLIENT", "LIST"]
+            return RedisReplies.clientList(try expectText(try run(argv, deadline: deadline), of: argv))
         case "acl_list":
             try noArguments(arguments, for: operation)
-            return RedisReplies.aclList(try run(["ACL", "LIST"], deadline: deadline))
+            let argv = ["ACL", "LIST"]
+            return RedisReplies.aclList(try expectArray(try run(argv, deadline: deadline), of: argv))
         case "role":
             try noArguments(arguments, for: operation)
-            return RedisReplies.role(try run(["ROLE"], deadline: deadline))
+            return RedisReplies.role(try expectArray(try run(["ROLE"], deadline: deadline), of: ["ROLE"]))
         default:
             throw ConnectorError(
                 .refused,
@@ -104,18 +116,23 @@ public final class RedisConnector: Connector {
         return reply
     }
 
-    /// Sends one command on the connection, opening it first if needed. Any I/O failure or timeout
-    /// frees the connection.
+    /// Sends one command on the connection, opening it first if needed (or again, when the last
+    /// call left it out of sync or the server closed it since). Any failure or timeout drops the
+    /// connection, so that the next call starts on a fresh one; so does a reply followed by bytes
+    /// nobody asked for.
     private func send(_ argv: [String], deadline: Deadline) throws(ConnectorError) -> RedisReply {
         do throws(ConnectorError) {
             let connection: HiredisConnection
-            if let existing = self.connection {
+            if let existing = self.connection, existing.isReusable {
                 connection = existing
             } else {
+                self.connection = nil
                 connection = try open(deadline: deadline)
             }
             self.connection = connection
-            return try connection.execute(argv, deadline: deadline)
+            let reply = try connection.execute(argv, limits: options.replyLimits, deadline: deadline)
+            if !connection.isInSync { self.connection = nil }
+            return reply
         } catch {
             connection = nil
             throw scrubbed(error)
@@ -126,9 +143,10 @@ public final class RedisConnector: Connector {
         let endpoint = try endpoint.get()
         let connection = try HiredisConnection.open(
             endpoint.location, peer: address, deadline: deadline.earliest(.after(options.connectTimeout)))
+        let limits = options.replyLimits
         if let password = endpoint.password {
             let argv = endpoint.user.map { ["AUTH", $0, password] } ?? ["AUTH", password]
-            if case .error(let message) = try connection.execute(argv, deadline: deadline) {
+            if case .error(let message) = try connection.execute(argv, limits: limits, deadline: deadline) {
                 // A server without any password accepts everyone: go on, the checks will say so.
                 let noPasswordConfigured = endpoint.user == nil && message.contains("without any password configured")
                 if !noPasswordConfigured {
@@ -137,11 +155,47 @@ public final class RedisConnector: Connector {
             }
         }
         if let database = endpoint.database, database != 0 {
-            if case .error(let message) = try connection.execute(["SELECT", String(database)], deadline: deadline) {
+            let argv = ["SELECT", String(database)]
+            if case .error(let message) = try connection.execute(argv, limits: limits, deadline: deadline) {
                 throw ConnectorError(.denied, "redis \(address): SELECT \(database) failed: \(message)")
             }
         }
+        guard connection.isInSync else {
+            throw ConnectorError(.failed, "redis \(address): the server answered more than it was asked while logging in")
+        }
         return connection
+    }
+
+    // MARK: - Answers
+
+    /// The text of a reply that Redis sends as a bulk or status string (`INFO`, `CLIENT LIST`).
+    private func expectText(_ reply: RedisReply, of argv: [String]) throws(ConnectorError) -> String {
+        guard let text = reply.text else { throw wrongAnswer(reply, to: argv, expected: "text") }
+        return text
+    }
+
+    /// A reply that Redis sends as an array (of name/value pairs for `CONFIG GET`).
+    private func expectArray(_ reply: RedisReply, of argv: [String], pairs: Bool = false) throws(ConnectorError)
+        -> RedisReply
+    {
+        guard case .array(let items) = reply else { throw wrongAnswer(reply, to: argv, expected: "an array") }
+        if pairs, items.count % 2 != 0 || !items.allSatisfy({ $0.text != nil }) {
+            throw wrongAnswer(reply, to: argv, expected: "name/value pairs of strings")
+        }
+        return reply
+    }
+
+    private func wrongAnswer(_ reply: RedisReply, to argv: [String], expected: String) -> ConnectorError {
+        let actual: String
+        switch reply {
+        case .status, .string: actual = "text"
+        case .integer: actual = "an integer"
+        case .null: actual = "nil"
+        case .array(let items): actual = "an array of \(items.count) elements"
+        case .error: actual = "an error"
+        }
+        let name = RedisCommandPolicy.name(of: argv)
+        return ConnectorError(.failed, "redis \(address): \(name) answered \(actual) where Redis sends \(expected)")
     }
 
     // MARK: - Errors

@@ -2,6 +2,9 @@ import AssayCore
 import CHiredis
 
 /// A Redis reply, copied out of hiredis' reply tree (RESP2: hiredis 0.14 knows no RESP3).
+///
+/// Error texts are cut to ``RESPFrameScanner/errorPrefixBytes`` as they are copied: nothing
+/// downstream (messages, scrubbing, transcripts) ever holds more of them.
 enum RedisReply: Equatable {
     case status(String)
     case string(String)
@@ -13,15 +16,15 @@ enum RedisReply: Equatable {
     /// Copies a hiredis reply; the caller still frees it.
     init(_ reply: UnsafePointer<redisReply>) {
         let r = reply.pointee
-        func text() -> String {
+        func text(maximum: Int = .max) -> String {
             guard let str = r.str, r.len > 0 else { return "" }
-            return String(decoding: UnsafeRawBufferPointer(start: str, count: r.len), as: UTF8.self)
+            return String(decoding: UnsafeRawBufferPointer(start: str, count: min(r.len, maximum)), as: UTF8.self)
         }
         switch r.type {
         case REDIS_REPLY_STATUS: self = .status(text())
         case REDIS_REPLY_STRING: self = .string(text())
         case REDIS_REPLY_INTEGER: self = .integer(Int64(r.integer))
-        case REDIS_REPLY_ERROR: self = .error(text())
+        case REDIS_REPLY_ERROR: self = .error(text(maximum: RESPFrameScanner.errorPrefixBytes))
         case REDIS_REPLY_ARRAY:
             var items: [RedisReply] = []
             items.reserveCapacity(r.elements)
