@@ -56,12 +56,12 @@ let package = Package(
         // MARK: - Tests
         .target(name: "AssayTestSupport", path: "Tests/AssayTestSupport"),
         // Measures a check run's cost and runs one check for tests that watch the host from outside.
-        .executableTarget(name: "SandboxProbe", dependencies: ["AssayCore", "AssayLua"], path: "Tests/SandboxProbe"),
+        .executableTarget(name: "SandboxProbe", dependencies: ["AssayCore", "AssayLua", "AssayConnectors"], path: "Tests/SandboxProbe"),
         .executableTarget(
             name: "assay-reply-probe", dependencies: ["AssayConnectors", "AssayCore", "AssayTestSupport"],
             path: "Tests/AssayReplyProbe"),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"]),
-        .testTarget(name: "AssayLuaTests", dependencies: ["AssayLua", "AssayTestSupport", "SandboxProbe"]),
+        .testTarget(name: "AssayLuaTests", dependencies: ["AssayLua", "AssayConnectors", "AssayTestSupport", "SandboxProbe"]),
         .testTarget(name: "AssayConnectorsTests", dependencies: ["AssayConnectors", "AssayTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayTestSupport"]),
         .testTarget(name: "AssayReportTests", dependencies: ["AssayReport"]),

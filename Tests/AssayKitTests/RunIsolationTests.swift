@@ -52,7 +52,7 @@ struct RunIsolationTests {
             isolation: .workerProcesses(executable: WorkerProcesses.executable))
         let running = Self.start(auditor)
         let worker = try #require(WorkerProcesses.waitForChild(timeout: .seconds(60)))
-        usleep(800_000)  // A-BEFORE is done; B-SLOW spins
+        #expect(WorkerProcesses.waitForSpin(worker))  // A-BEFORE is done; B-SLOW spins
         kill(worker, SIGSEGV)
         let result = try running()
 
@@ -70,9 +70,9 @@ struct RunIsolationTests {
             isolation: .workerProcesses(executable: WorkerProcesses.executable))
         let running = Self.start(auditor)
         let worker = try #require(WorkerProcesses.waitForChild(timeout: .seconds(60)))
+        #expect(WorkerProcesses.waitForSpin(worker, ticks: 20))
         let clock = ContinuousClock()
         let stopped = clock.now
-        usleep(500_000)
         kill(worker, SIGSTOP)  // stuck: no instruction hook, no deadline check can run in it now
         let result = try running()
         let elapsed = clock.now - stopped
@@ -141,8 +141,7 @@ struct RunIsolationTests {
             configuration: Self.configuration(folders, timeout: .seconds(30)),
             isolation: .workerProcesses(executable: WorkerProcesses.executable))
         let task = Task { try await auditor.run() }
-        _ = WorkerProcesses.waitForChild(timeout: .seconds(60))
-        try await Task.sleep(for: .milliseconds(800))
+        if let worker = WorkerProcesses.waitForChild(timeout: .seconds(60)) { _ = WorkerProcesses.waitForSpin(worker) }
         task.cancel()
         let result = try await task.value
 

@@ -64,7 +64,7 @@ struct MetatableTests {
             ctx:pass { message = tostring(getmetatable(ctx)) .. "|" .. tostring(mt) .. "|" .. tostring(ctx.target.__index)
               .. "|" .. tostring(ctx.__index) .. "|" .. type(ctx.target.query) }
             """)
-        #expect(findings.map(\.message) == ["assay check context|assay target handle|nil|nil|function"])
+        #expect(findings.map(\.message) == ["assay check context|assay probe target handle|nil|nil|function"])
     }
 }
 
@@ -125,9 +125,9 @@ struct LifetimeTests {
 struct ArgumentSizeTests {
     @Test("a packed list claiming 2^50 values is a bad argument, not an allocation")
     func hugePackedCount() {
-        let findings = run(#"ctx.target:call("query", "SELECT 1", { n = 1 << 50 })"#)
+        let findings = run(#"ctx.target:send({ n = 1 << 50 })"#)
         #expect(findings.map(\.status) == [.error])
-        #expect(findings.first?.message.contains("bad argument #2 to 'query' (a packed list of 1125899906842624 values (at most 65535))") == true,
+        #expect(findings.first?.message.contains("bad argument #1 to 'send' (a packed list of 1125899906842624 values (at most 65535))") == true,
                 "\(findings.first?.message ?? "")")
     }
 
@@ -140,15 +140,14 @@ struct ArgumentSizeTests {
             return .success(.array([]), problems: [])
         }
         _ = run("""
-            ctx.target:call("query", "a", { n = 2^50 })
-            ctx.target:call("query", "b", { n = -1 })
-            ctx.target:call("query", "c", { n = 1, [5] = "x" })
-            ctx.target:call("query", "d", { n = 2, [2] = "y" })
+            ctx.target:send({ n = 2^50 })
+            ctx.target:send({ n = -1 })
+            ctx.target:send({ n = 1, [5] = "x" })
+            ctx.target:send({ n = 2, [2] = "y" })
             ctx:pass()
             """, environment: environment)
         #expect(seen.calls == [
-            #"query ["a",{"n":1125899906842624.0}]"#, #"query ["b",{"n":-1}]"#, #"query ["c",{"5":"x","n":1}]"#,
-            #"query ["d",[null,"y"]]"#,
+            #"send [{"n":1125899906842624.0}]"#, #"send [{"n":-1}]"#, #"send [{"5":"x","n":1}]"#, #"send [[null,"y"]]"#,
         ])
     }
 }

@@ -34,9 +34,9 @@ struct HostLimitTests {
         ("calls_max: endless distinct calls", SandboxLimits(calls: 100),
          "ctx:pass('before')\nlocal i = 0\nwhile true do i = i + 1; pcall(ctx.target.get, ctx.target, '/x/' .. i) end", 1, "limits.calls_max"),
         ("call_arguments_max_kb", SandboxLimits(callArgumentBytes: 256 << 10),
-         "local a = string.rep('a', 100 << 10)\nwhile true do ctx.target:call('query', a) end", 0, "limits.call_arguments_max_kb"),
+         "local a = string.rep('a', 100 << 10)\nwhile true do ctx.target:query(a) end", 0, "limits.call_arguments_max_kb"),
         ("results_max_mb", SandboxLimits(resultBytes: 4 << 20),
-         "while true do local _ = ctx.target:call('blob', 1 << 20) end", 0, "limits.results_max_mb"),
+         "while true do local _ = ctx.target:blob(1 << 20) end", 0, "limits.results_max_mb"),
     ]
 
     @Test("over a host-side limit, the check stops with one error finding", arguments: cases.map(\.name))
@@ -59,8 +59,8 @@ struct HostLimitTests {
         arguments: [
             "local m = string.rep('m', 15 << 20)\nfor _ = 1, 1000 do pcall(ctx.fail, ctx, { message = m, evidence = { m = m } }) end",
             "local m = string.rep('l', 15 << 20)\nfor _ = 1, 1000 do pcall(print, m) end",
-            "local a = string.rep('a', 15 << 20)\nfor i = 1, 1000 do pcall(ctx.target.call, ctx.target, 'query', a .. i) end",
-            "for _ = 1, 1000 do pcall(ctx.target.call, ctx.target, 'blob', 15 << 20) end",
+            "local a = string.rep('a', 15 << 20)\nfor i = 1, 1000 do pcall(ctx.target.query, ctx.target, a .. i) end",
+            "for _ = 1, 1000 do pcall(ctx.target.blob, ctx.target, 15 << 20) end",
         ])
     func hostMemoryIsBounded(_ body: String) throws {
         let folder = try TemporaryFolder(["check.lua": checkSource(id: "HOST-MEMORY", body)])

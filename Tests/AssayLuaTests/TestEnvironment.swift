@@ -1,3 +1,4 @@
+import AssayConnectors
 import AssayCore
 import AssayLua
 import Foundation
@@ -18,11 +19,27 @@ struct TestEnvironment: CheckEnvironment {
     }
     func input(check: String, name: String) -> JSONValue? { inputs[name] }
     func targets(kind: TargetKind) -> [TargetInfo] { [TargetInfo(name: "t", kind: kind, address: "test://t")] }
-    var targetKinds: [TargetKind] { ["files", "postgres", "pgbouncer", "redis", "docker"] }
+    var handles: [TargetKind: HandleSpec] { TargetKindRegistry.builtin.handles.merging([probeKind: probeHandle]) { $1 } }
     func log(check: String, target: String, message: String) {}
 }
 
-let testTarget = TargetInfo(name: "sample", kind: "files", address: "file:///sample")
+/// The kind of the tests' target: every method of every built-in kind (the helpers read files,
+/// PgBouncer pools, containers…), and a few more that send whatever a test needs the host to see.
+let probeKind: TargetKind = "probe"
+let probeHandle = HandleSpec(
+    TargetKindRegistry.builtin.descriptors.flatMap(\.handle.methods).reduce(into: [HandleMethod]()) { all, method in
+        if !all.contains(where: { $0.name == method.name }) { all.append(method) }
+    }.filter { !["info", "config_get", "query"].contains($0.name) } + [
+        HandleMethod("info", parameters: [HandleParameter("section", .string, optional: true)], summary: "INFO, as a Redis handle has it."),
+        HandleMethod("config_get", parameters: [HandleParameter("pattern", .string, optional: true)], summary: "CONFIG GET."),
+        HandleMethod(
+            "query", parameters: [HandleParameter("sql", .string), HandleParameter("params", .scalar, variadic: true)],
+            summary: "A query, as a PostgreSQL handle has it."),
+        HandleMethod("blob", parameters: [HandleParameter("bytes", .integer)], summary: "A string of that many bytes."),
+        HandleMethod("send", parameters: [HandleParameter("value", .table)], summary: "Sends a table as it is."),
+    ])
+
+let testTarget = TargetInfo(name: "sample", kind: probeKind, address: "file:///sample")
 
 /// A check script whose run function body is `body`.
 func script(_ body: String, id: String = "TEST-CHECK", path: String = "test.lua") -> CheckScript {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// The real servers that `scripts/stack up` started for the tests: PostgreSQL, PgBouncer in front
 /// of it, Redis and a Docker engine, all on loopback.
@@ -17,6 +18,13 @@ public struct LiveStack: Sendable {
     }
 
     public init(values: [String: String]) { self.values = values }
+
+    /// Whether a stack is up for these tests (its `stack.env` can be read).
+    public static var isAvailable: Bool { (try? current()) != nil }
+
+    /// Why a test that needs the stack did not run, and how to run it.
+    public static let absentReason: Comment =
+        "needs the live stack: run `scripts/test` (which starts one), or `scripts/stack up` and set ASSAY_STACK_ENV"
 
     /// Reads the `KEY=value` lines of a stack.env file.
     public static func read(path: String) throws -> [String: String] {
@@ -65,4 +73,9 @@ public enum RepositoryPaths {
     /// The repository root, found from this file's location.
     public static let root: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test only when the live stack is up; otherwise it is skipped, saying how to start it.
+    public static var liveStack: Self { .enabled(if: LiveStack.isAvailable, LiveStack.absentReason) }
 }

@@ -37,4 +37,28 @@ public enum WorkerProcesses {
         }
         return nil
     }
+
+    /// CPU time a process has used, in clock ticks (utime + stime of /proc/PID/stat).
+    public static func cpuTicks(_ pid: pid_t) -> Int? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        return user + system
+    }
+
+    /// Waits until `pid` has spent `ticks` more clock ticks (1/100 s) of CPU: a check spinning in
+    /// it is certainly running then, however loaded the machine is. False if it never does.
+    public static func waitForSpin(_ pid: pid_t, ticks: Int = 30, timeout: Duration = .seconds(60)) -> Bool {
+        guard let start = cpuTicks(pid) else { return false }
+        let clock = ContinuousClock()
+        let end = clock.now + timeout
+        while clock.now < end {
+            guard let now = cpuTicks(pid) else { return false }
+            if now - start >= ticks { return true }
+            usleep(20_000)
+        }
+        return false
+    }
 }

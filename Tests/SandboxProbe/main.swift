@@ -8,6 +8,7 @@
 // Keys of `run` are SandboxLimits fields: memory_mb, instructions, timeout_ms, findings, findings_kb,
 // log_kb, calls, call_arguments_kb, results_mb. Its connector answers `configs` as `bench` does,
 // and `blob n` with a string of n bytes.
+import AssayConnectors
 import AssayCore
 import AssayLua
 import Foundation
@@ -23,16 +24,22 @@ struct ProbeEnvironment: CheckEnvironment {
     }
     func input(check: String, name: String) -> JSONValue? { nil }
     func targets(kind: TargetKind) -> [TargetInfo] { [] }
-    var targetKinds: [TargetKind] { ["files"] }
+    /// A files target's methods, and `query` and `blob` for the limits the probe measures.
+    var handles: [TargetKind: HandleSpec] {
+        ["probe": HandleSpec(TargetKindRegistry.builtin.handles[.files]!.methods + [
+            HandleMethod("query", parameters: [HandleParameter("sql", .string), HandleParameter("params", .scalar, variadic: true)], summary: "A query."),
+            HandleMethod("blob", parameters: [HandleParameter("bytes", .integer)], summary: "A string of that many bytes."),
+        ])]
+    }
     func log(check: String, target: String, message: String) {}
 }
 
-let target = TargetInfo(name: "probe", kind: "files", address: "file:///probe")
+let target = TargetInfo(name: "probe", kind: "probe", address: "file:///probe")
 
 /// A typical built-in check: one connector call, a few string operations, one finding with evidence.
 let benchSource = """
     return assay.check {
-      id = "PROBE-BENCH", title = "A typical check", severity = "high", category = "security", needs = { "files" },
+      id = "PROBE-BENCH", title = "A typical check", severity = "high", category = "security", needs = { "probe" },
       run = function(ctx)
         for _, doc in ipairs(ctx.target:configs("redis")) do
           local bind = doc.data.settings.bind

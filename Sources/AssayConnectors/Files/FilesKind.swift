@@ -23,7 +23,7 @@ extension TargetKindDescriptor {
                 summary: "The metadata of one file: {path, exists, type, mode, mode_octal, owner, group, uid, gid, size}."),
             HandleMethod("list", returns: "table[]", summary: "Every recognised file of the folder, {path, kind}, sorted by path."),
         ]),
-        testStack: TestStackHook(locationKey: "ASSAY_STACK_FILES_DIR"),
+        testStack: TestStackHook(locationKey: "ASSAY_STACK_FILES_DIR", script: "files"),
         connect: { location, _, _ in FilesConnector(root: location) },
         server: { _ in nil },
         check: { location in

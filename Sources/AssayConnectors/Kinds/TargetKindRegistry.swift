@@ -33,8 +33,8 @@ public struct TargetKindRegistry: Sendable {
     /// "files, postgres, pgbouncer, redis, docker", for messages.
     public var namesList: String { kinds.map(\.rawValue).joined(separator: ", ") }
 
-    /// The Lua handle of every kind, by kind name (what the sandbox builds handles from).
-    public var handles: [String: HandleSpec] {
-        Dictionary(uniqueKeysWithValues: descriptors.map { ($0.kind.rawValue, $0.handle) })
+    /// The Lua handle of every kind (what the sandbox builds handles from).
+    public var handles: [TargetKind: HandleSpec] {
+        Dictionary(uniqueKeysWithValues: descriptors.map { ($0.kind, $0.handle) })
     }
 }

@@ -75,6 +75,7 @@ public enum HandleResult: Hashable, Sendable {
     /// A list of rows turned into a map: `row[key] = row[value]` (`config()` from `SHOW CONFIG`).
     case rowsAsMap(key: String, value: String)
     /// One field of the member named by the first argument: `answer[arg1][field]`
-    /// (`setting(name)` from `settings()`), nil when absent.
+    /// (`setting(name)` from `settings()`), nil when absent. The argument is not sent: the
+    /// operation is asked without it, so every such method shares one memoized answer.
     case memberField(String)
 }

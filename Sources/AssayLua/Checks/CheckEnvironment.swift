@@ -13,8 +13,9 @@ public protocol CheckEnvironment: Sendable {
     func input(check: String, name: String) -> JSONValue?
     /// Every target of a kind.
     func targets(kind: TargetKind) -> [TargetInfo]
-    /// The kinds `ctx:targets(kind)` may name.
-    var targetKinds: [TargetKind] { get }
+    /// The Lua handle of every target kind the run knows (`ctx:targets(kind)` may name these
+    /// kinds; a target's handle has its kind's methods and no others).
+    var handles: [TargetKind: HandleSpec] { get }
     /// A line a check printed (for `--verbose`).
     func log(check: String, target: String, message: String)
 }
@@ -57,4 +58,9 @@ public struct HostCallFailure: Error, Hashable, Sendable {
         self.grade = grade
         self.message = message
     }
+}
+
+extension CheckEnvironment {
+    /// The kinds `ctx:targets(kind)` may name, sorted by name.
+    public var targetKinds: [TargetKind] { handles.keys.sorted() }
 }

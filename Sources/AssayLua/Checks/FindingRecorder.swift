@@ -60,6 +60,11 @@ final class FindingRecorder {
             return connectorCall(args)
         case .line:
             return .error("internal: the line is answered by the shim")
+        case .handle:
+            guard case .string(let name)? = args.first, let spec = environment.handles[TargetKind(name)] else {
+                return .error("internal: no handle for target kind '\(args.first?.stringValue ?? "?")'")
+            }
+            return .values([LuaValue(handle: spec)])
         }
     }
 

@@ -5,7 +5,7 @@
 -- What it receives (LuaShim_run gives these to this chunk only, never to a check):
 --   host  the host function: host(OP.<operation>, ...) is the only way out of the sandbox
 --   OP    the operation numbers of LuaShim.h's LUASHIM_HOST_OPERATIONS: call, finding, input,
---         targets, log, line
+--         targets, log, line, handle
 -- What it gives checks: the global `assay` (assay.check and the helpers below) and `print`;
 -- every other global is Lua's own, as allow-listed in Sources/LuaShim/Globals.c.
 -- What it returns to the host: entry(run, spec), which builds `ctx` and calls run(ctx).
@@ -40,71 +40,113 @@ function assay.check(descriptor)
 end
 
 -- MARK: - Target handles: ctx.target, and the elements of ctx:targets(kind)
--- A handle's methods live in `Target`, which no check can reach: a handle's metatable answers
--- getmetatable with a string, and `Target` has no field that leads back to it. Every method ends
--- in host(OP.call, target name, operation, arguments...), answered by the target's connector.
--- (One table for every kind, in one section per kind: handles split per kind later.)
-local Target = {}
-local target_metatable = { __index = Target, __metatable = "assay target handle" }
+-- Each kind's handle is built from its declaration (the kind's descriptor in AssayConnectors, a
+-- HandleSpec), asked once per kind with host(OP.handle, kind): a handle has its kind's methods and
+-- no others, each checks its arguments as declared, and every method ends in
+-- host(OP.call, target name, operation, arguments...), answered by the target's connector. The
+-- method tables cannot be reached: a handle's metatable answers getmetatable with a string.
+local format, sort, unpack, math_type = string.format, table.sort, table.unpack, math.type
+local handle_metatables = {}
 
-local function call(target, op, ...)
-  return host(OP.call, target.name, op, ...)
+local accepts = {
+  string = function(v) return type(v) == "string" end,
+  integer = function(v) return math_type(v) == "integer" end,
+  number = function(v) return type(v) == "number" end,
+  boolean = function(v) return type(v) == "boolean" end,
+  table = function(v) return type(v) == "table" end,
+  scalar = function(v) local t = type(v) return t == "string" or t == "number" or t == "boolean" end,
+}
+
+-- Raises Lua's own "bad argument" error at the check's line (level 3: the check called the method).
+local function check_argument(method, index, param, value)
+  if value == nil then
+    if param.optional then return end
+    error(format("bad argument #%d to '%s' (%s expected, got no value)", index, method, param.type), 3)
+  end
+  if not accepts[param.type](value) then
+    error(format("bad argument #%d to '%s' (%s expected, got %s)", index, method, param.type, type(value)), 3)
+  end
 end
 
-function Target:call(op, ...) return call(self, op, ...) end
+local shapes = {
+  answer = function(_, answer, err) return answer, err end,
+  map = function(result, answer, err)
+    if answer == nil then return nil, err end
+    local map = {}
+    for _, row in ipairs(answer) do map[row[result.key]] = row[result.value] end
+    return map
+  end,
+  field = function(result, answer, err, first)
+    if answer == nil then return nil, err end
+    local member = answer[first]
+    return member and member[result.field]
+  end,
+}
 
--- postgres
-function Target:query(sql, ...) return call(self, "query", sql, pack(...)) end
-function Target:settings() return call(self, "settings") end
-function Target:setting(name)
-  local s = call(self, "settings")[name]
-  return s and s.setting
+local function make_method(kind, m)
+  local name, op, fixed, params, result = m.name, m.op, m.fixed, m.params, m.result
+  local shape, nfixed, nparams = shapes[result.shape], #fixed, #params
+  local variadic = nparams > 0 and params[nparams].variadic
+  return function(self, ...)
+    if type(self) ~= "table" or rawget(self, "kind") ~= kind then
+      error(format("%s is a method of %s targets: call it as target:%s(...)", name, kind, name), 2)
+    end
+    local args = pack(...)
+    if not variadic and args.n > nparams then
+      error(format("bad argument #%d to '%s' (%s takes %d argument%s)", nparams + 1, name, name, nparams, nparams == 1 and "" or "s"), 2)
+    end
+    local out, n = {}, nfixed
+    for i = 1, nfixed do out[i] = fixed[i] end
+    for i, param in ipairs(params) do
+      if param.variadic then
+        local rest = { n = 0 }
+        for j = i, args.n do
+          check_argument(name, j, param, args[j])
+          rest.n = rest.n + 1
+          rest[rest.n] = args[j]
+        end
+        n = n + 1
+        out[n] = rest
+      else
+        check_argument(name, i, param, args[i])
+        n = n + 1
+        out[n] = args[i]
+      end
+    end
+    -- A "field" method picks from the whole answer: its argument names the member, it is not sent.
+    if result.shape == "field" then n = nfixed end
+    local answer, err = host(OP.call, self.name, op, unpack(out, 1, n))
+    return shape(result, answer, err, args[1])
+  end
 end
-function Target:version() return call(self, "version") end
 
--- pgbouncer (the admin console)
-function Target:show(what) return call(self, "show", what) end
-function Target:pools() return self:show("POOLS") end
-function Target:stats() return self:show("STATS") end
-function Target:databases() return self:show("DATABASES") end
-function Target:servers() return self:show("SERVERS") end
-function Target:clients() return self:show("CLIENTS") end
-function Target:mem() return self:show("MEM") end
-function Target:config()
-  local map = {}
-  for _, row in ipairs(self:show("CONFIG")) do map[row.key] = row.value end
-  return map
+local function handle_metatable(kind)
+  local metatable = handle_metatables[kind]
+  if metatable then return metatable end
+  local methods, names = {}, {}
+  for _, m in ipairs(host(OP.handle, kind)) do
+    methods[m.name] = make_method(kind, m)
+    names[#names + 1] = m.name
+  end
+  sort(names)
+  local list = concat(names, ", ")
+  metatable = {
+    __index = function(_, key)
+      local method = methods[key]
+      if method ~= nil then return method end
+      -- A metamethod's name is a probe, not a call: nothing there. Any other name is a mistake.
+      if type(key) == "string" and key:sub(1, 2) == "__" then return nil end
+      error(format("%s targets have no method '%s' (they have: %s)", kind, tostring(key), list), 2)
+    end,
+    __metatable = "assay " .. kind .. " target handle",
+  }
+  handle_metatables[kind] = metatable
+  return metatable
 end
-function Target:lists()
-  local map = {}
-  for _, row in ipairs(self:show("LISTS")) do map[row.list] = row.items end
-  return map
+
+local function handle(target)
+  return setmetatable(target, handle_metatable(target.kind))
 end
-
--- redis
-function Target:command(...) return call(self, "command", ...) end
-function Target:info(section) return call(self, "info", section) end
-function Target:config_get(pattern) return call(self, "config_get", pattern) end
-function Target:acl_list() return call(self, "acl_list") end
-function Target:slowlog(count) return call(self, "slowlog", count) end
-function Target:client_list() return call(self, "client_list") end
-function Target:role() return call(self, "role") end
-function Target:dbsize() return call(self, "command", "DBSIZE") end
-function Target:latency_doctor() return call(self, "command", "LATENCY", "DOCTOR") end
-function Target:memory_doctor() return call(self, "command", "MEMORY", "DOCTOR") end
-
--- docker
-function Target:get(path) return call(self, "get", path) end
-function Target:containers() return call(self, "containers") end
-function Target:container(id) return call(self, "container", id) end
-function Target:image(id) return call(self, "image", id) end
-function Target:networks() return call(self, "networks") end
-function Target:engine_info() return call(self, "info") end
-
--- files
-function Target:configs(kind) return call(self, "configs", kind) end
-function Target:file(path) return call(self, "file", path) end
-function Target:list() return call(self, "list") end
 
 -- MARK: - The context a check's run function receives
 -- Findings: host(OP.finding, status, fields); the fields a finding may have, and their types,
@@ -137,7 +179,7 @@ end
 
 function Context:targets(kind)
   local list = host(OP.targets, kind)
-  for i, t in ipairs(list) do list[i] = setmetatable(t, target_metatable) end
+  for i, t in ipairs(list) do list[i] = handle(t) end
   return list
 end
 
@@ -146,7 +188,7 @@ end
 -- Each is documented in checks/README.md ("Helpers"). They only combine the methods above: a
 -- connector call made in one is answered and recorded as the check's own, and when it raises, the
 -- error names the line of the check that called the helper (the host skips `=assay` frames).
-local pairs, tonumber, sort, format = pairs, tonumber, table.sort, string.format
+local pairs, tonumber = pairs, tonumber
 
 --- The keys of `t` (nil: none), sorted with `less` (default `<`): `pairs` order changes from run to run.
 local function sorted_keys(t, less)
@@ -398,7 +440,7 @@ end
 -- MARK: - The entry point: the host calls entry(run, spec) once per check run
 return function(run, spec)
   local ctx = setmetatable({
-    target = setmetatable(spec.target, target_metatable),
+    target = handle(spec.target),
     check = spec.check,
   }, context_metatable)
   run(ctx)

@@ -57,7 +57,8 @@ typedef enum LuaShim_Stop {
     X(Input, 3, "input")           \
     X(Targets, 4, "targets")       \
     X(Log, 5, "log")               \
-    X(Line, 6, "line")
+    X(Line, 6, "line")             \
+    X(Handle, 7, "handle")
 
 #define LUASHIM_HOST_OPERATION_CASE(name, value, lua) LuaShim_HostOp##name = value,
 typedef enum __attribute__((enum_extensibility(closed))) LuaShim_HostOp {

@@ -30,6 +30,7 @@ final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
     /// When the running check must be done: every call gets at most what is left of it.
     private var checkDeadline = Deadline.distantFuture
     private var currentCheck = ""
+    private let handleSpecs: [TargetKind: HandleSpec]
 
     init(
         context: RunContext, job: Job, declaredInputs: [String: [String: JSONValue]], broker: any ConnectionBroker,
@@ -40,6 +41,7 @@ final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
         self.declaredInputs = declaredInputs
         self.broker = broker
         self.sink = sink
+        self.handleSpecs = context.kinds.handles
     }
 
     func beginCheck(_ id: String, deadline: Deadline) {
@@ -96,7 +98,7 @@ final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
         context.checkInputs[check]?[name] ?? context.inputs[name] ?? declaredInputs[check]?[name]
     }
 
-    var targetKinds: [TargetKind] { context.kinds.kinds }
+    var handles: [TargetKind: HandleSpec] { handleSpecs }
 
     func targets(kind: TargetKind) -> [TargetInfo] {
         context.targets.map(\.info).filter { $0.kind == kind }.sorted { $0.name < $1.name }

@@ -94,3 +94,17 @@ pgbouncer_stop() {
     done
     return 0
 }
+
+# MARK: - The hook's outputs (see scripts/stack.d/kinds/README.md)
+pgbouncer_describe() { printf '127.0.0.1:%s' "$(state_get PGB_PORT)"; }
+pgbouncer_env() {
+    local pgb
+    pgb=$(state_get PGB_PORT)
+    echo "ASSAY_STACK_PGBOUNCER_URL=postgres://assay:$PG_ASSAY_PASSWORD@127.0.0.1:$pgb/pgbouncer"
+    echo "ASSAY_STACK_PGBOUNCER_APP_URL=postgres://app:$PG_APP_PASSWORD@127.0.0.1:$pgb/app"
+    echo "ASSAY_STACK_PGBOUNCER_PORT=$pgb"
+    echo "ASSAY_STACK_PGBOUNCER_PASSWORD=$PG_ASSAY_PASSWORD"
+}
+pgbouncer_target() {
+    echo "  - { name: pgbouncer, kind: pgbouncer, url: \"postgres://assay@127.0.0.1:$(state_get PGB_PORT)/pgbouncer\", password_env: ASSAY_STACK_PGBOUNCER_PASSWORD }"
+}

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Redis 7.0 of the stack: a config file in DIR/redis, run in the foreground by redis itself and
-# backgrounded here. Sourced by scripts/stack.
+# backgrounded here. Sourced by scripts/stack as the hook of the `redis` target kind.
 
 redis_write_conf() { # CONF ROOT PORT PASSWORD
     local conf=$1 root=$2 port=$3 password=$4
@@ -75,4 +75,18 @@ redis_stop() {
         stop_pid "$pid" "$(redis_needle)" 10
     fi
     return 0
+}
+
+# MARK: - The hook's outputs (see scripts/stack.d/kinds/README.md)
+redis_describe() { printf '127.0.0.1:%s' "$(state_get REDIS_PORT)"; }
+redis_env() {
+    local redis
+    redis=$(state_get REDIS_PORT)
+    echo "ASSAY_STACK_REDIS_URL=redis://:$REDIS_PASSWORD@127.0.0.1:$redis/0"
+    echo "ASSAY_STACK_REDIS_PORT=$redis"
+    echo "ASSAY_STACK_REDIS_PID=$(state_get REDIS_PID)"
+    echo "ASSAY_STACK_REDIS_PASSWORD=$REDIS_PASSWORD"
+}
+redis_target() {
+    echo "  - { name: redis, kind: redis, url: \"redis://127.0.0.1:$(state_get REDIS_PORT)/0\", password_env: ASSAY_STACK_REDIS_PASSWORD }"
 }

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The stack's own Docker engine (dockerd + its containerd), a busybox image imported without a
-# registry, and the demo containers. Sourced by scripts/stack.
+# registry, and the demo containers. Sourced by scripts/stack as the hook of the `docker` target kind.
 
 DOCKER_IMAGE=assay/busybox:1
 
@@ -115,4 +115,16 @@ docker_stop() {
     done
     [[ -z "$exec" ]] || docker_kill_leftovers "$exec"
     docker_unmount_leftovers "$DIR" "$(state_get AUX_DIR)"
+}
+
+# MARK: - The hook's outputs (see scripts/stack.d/kinds/README.md)
+docker_start() { docker_finish; }
+docker_describe() { printf 'unix://%s' "$(state_get DOCKER_SOCK)"; }
+docker_env() {
+    echo "ASSAY_STACK_DOCKER_URL=unix://$(state_get DOCKER_SOCK)"
+    echo "ASSAY_STACK_DOCKER_IMAGE=$DOCKER_IMAGE"
+    echo "ASSAY_STACK_DOCKER_PID=$(state_get DOCKER_PID)"
+}
+docker_target() {
+    echo "  - { name: docker, kind: docker, url: \"unix://$(state_get DOCKER_SOCK)\" }"
 }

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # PostgreSQL 15 of the stack: initdb, configuration, roles, the `app` database.
-# Runs as the `postgres` user (initdb refuses root). Sourced by scripts/stack.
+# Runs as the `postgres` user (initdb refuses root). Sourced by scripts/stack as the hook of the `postgres` target kind.
 
 PGBIN=/usr/lib/postgresql/15/bin
 PG_TEMPLATES=/var/cache/assay-stack
@@ -176,4 +176,18 @@ postgres_stop() {
     pid_matches "$pid" "$data" || return 0
     as_postgres "$PGBIN/pg_ctl" -D "$data" -m fast -w -t 20 stop >/dev/null 2>&1 ||
         stop_pid "$pid" "$data" 5
+}
+
+# MARK: - The hook's outputs (see scripts/stack.d/kinds/README.md)
+postgres_describe() { printf '127.0.0.1:%s' "$(state_get PG_PORT)"; }
+postgres_env() {
+    local pg
+    pg=$(state_get PG_PORT)
+    echo "ASSAY_STACK_POSTGRES_URL=postgres://assay:$PG_ASSAY_PASSWORD@127.0.0.1:$pg/app"
+    echo "ASSAY_STACK_POSTGRES_ADMIN_URL=postgres://postgres:$PG_SUPER_PASSWORD@127.0.0.1:$pg/app"
+    echo "ASSAY_STACK_POSTGRES_PORT=$pg"
+    echo "ASSAY_STACK_POSTGRES_PASSWORD=$PG_ASSAY_PASSWORD"
+}
+postgres_target() {
+    echo "  - { name: postgres, kind: postgres, url: \"postgres://assay@127.0.0.1:$(state_get PG_PORT)/app\", password_env: ASSAY_STACK_POSTGRES_PASSWORD }"
 }
