@@ -13,10 +13,14 @@ import Logging
 public struct Auditor: Sendable {
     public var configuration: Configuration
     public var logger: Logger
+    /// Every secret of the run (given credentials, values found by connectors): handed to the
+    /// result, whose outputs are scrubbed with it. Share it with the logger's scrubbing handler.
+    public var secrets: SecretRegistry
 
-    public init(configuration: Configuration, logger: Logger = Logger(label: "assay")) {
+    public init(configuration: Configuration, logger: Logger = Logger(label: "assay"), secrets: SecretRegistry = SecretRegistry()) {
         self.configuration = configuration
         self.logger = logger
+        self.secrets = secrets
     }
 
     /// The id under which a check file that does not load is reported.
@@ -36,6 +40,7 @@ public struct Auditor: Sendable {
         let kinds = Set(transcript?.targets.map(\.kind) ?? configuration.targets.map(\.kind))
         let (checks, problems) = CheckLoader.loadAll(try scripts(kinds: kinds), limits: configuration.limits)
         let active = checks.filter { configuration.selects($0.descriptor) }
+        CredentialRegistration.registerInputs(of: configuration, in: secrets)
         let sessions = try openSessions(replaying: transcript)
         defer { sessions.forEach { $0.close() } }
         let environment = SessionEnvironment(
@@ -78,6 +83,7 @@ public struct Auditor: Sendable {
                     remediation: "Fix the check file; `assay checks lint \(problem.location.path)` shows every problem.")
             ])
         }
+        collected.add(WeakCredentialFindings.findings(secrets))
         let finishedAt = Self.unixNow()
         let report = ReportAssembler.assemble(
             findings: collected.findings, checks: active.filter { ran.contains($0.id) }, targets: sessions.map(\.info),
@@ -86,7 +92,7 @@ public struct Auditor: Sendable {
             tool: report.tool, targets: sessions.map(\.info), entries: sessions.flatMap(\.entries))
         return AuditResult(
             report: report, transcript: record,
-            roundTrips: Dictionary(uniqueKeysWithValues: sessions.map { ($0.info.name, $0.roundTrips) }))
+            roundTrips: Dictionary(uniqueKeysWithValues: sessions.map { ($0.info.name, $0.roundTrips) }), secrets: secrets)
     }
 
     private func openSessions(replaying transcript: Transcript?) throws(ConfigurationError) -> [TargetSession] {
@@ -102,7 +108,7 @@ public struct Auditor: Sendable {
         var names: Set<String> = []
         for target in configuration.targets {
             guard names.insert(target.name).inserted else { throw ConfigurationError("two targets are named '\(target.name)'") }
-            let (connector, address) = try ConnectorFactory.make(target, options: configuration.connectorOptions)
+            let (connector, address) = try ConnectorFactory.make(target, options: configuration.connectorOptions, secrets: secrets)
             sessions.append(
                 TargetSession(info: TargetInfo(name: target.name, kind: target.kind, address: address), connector: connector, callTimeout: timeout))
         }

@@ -37,9 +37,12 @@ public enum AuditOutput {
         JSONWriter(pretty: true).bytes(report.json)
     }
 
+    /// Writes the result, scrubbed of its secrets first (``AuditResult/scrubbed()``): the
+    /// certification signs the scrubbed bytes.
     public static func write(
         _ result: AuditResult, to directory: String, includeTranscript: Bool, signing: Signing?
     ) throws(ConfigurationError) -> Written {
+        let result = result.scrubbed()
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)

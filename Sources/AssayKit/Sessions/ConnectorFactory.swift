@@ -4,8 +4,20 @@ import Foundation
 
 /// Makes the connector for a configured target, resolving its password without ever logging it.
 enum ConnectorFactory {
-    static func make(_ target: TargetConfiguration, options: ConnectorOptions) throws(ConfigurationError) -> (any Connector, String) {
+    /// The connector, wrapped so that its calls register found secrets with `secrets`, and its
+    /// address; the target's credentials are registered first.
+    static func make(_ target: TargetConfiguration, options: ConnectorOptions, secrets: SecretRegistry) throws(ConfigurationError)
+        -> (any Connector, String)
+    {
         let password = try resolvePassword(target)
+        CredentialRegistration.register(target, password: password, in: secrets)
+        let (connector, address) = try make(target, password: password, options: options)
+        return (SecretCollectingConnector(connector, registry: secrets), address)
+    }
+
+    private static func make(_ target: TargetConfiguration, password: String?, options: ConnectorOptions) throws(ConfigurationError)
+        -> (any Connector, String)
+    {
         switch target.kind {
         case .files:
             var isDirectory: ObjCBool = false

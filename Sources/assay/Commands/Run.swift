@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssayCertify
+import AssayConnectors
 import AssayCore
 import AssayKit
 import Foundation
@@ -72,9 +73,20 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        // Every secret the run is given or finds; every output below is scrubbed with it, error
+        // messages included.
+        let secrets = SecretRegistry()
+        do {
+            try run(secrets: secrets)
+        } catch let error as ConfigurationError {
+            throw ConfigurationError(OutputScrubber(registry: secrets).scrub(error.message))
+        }
+    }
+
+    private func run(secrets: SecretRegistry) throws {
         let started = Date()
         let configuration = try makeConfiguration()
-        var logger = Logger(label: "assay") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "assay") { ScrubbingLogHandler(StreamLogHandler.standardError(label: $0), secrets: secrets) }
         logger.logLevel = verbose ? .debug : .warning
         let transcript = try replay.map { path throws(ConfigurationError) -> Transcript in
             guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("cannot read the transcript \(path)") }
@@ -93,7 +105,8 @@ struct Run: ParsableCommand {
             return AuditOutput.Signing(key: key, previous: previousBytes)
         }
 
-        let result = try Auditor(configuration: configuration, logger: logger).run(replaying: transcript)
+        let result = try Auditor(configuration: configuration, logger: logger, secrets: secrets).run(replaying: transcript)
+            .scrubbed()
         var written: AuditOutput.Written?
         if let out {
             written = try AuditOutput.write(result, to: out, includeTranscript: record != nil, signing: signing)
@@ -109,9 +122,9 @@ struct Run: ParsableCommand {
         }
         let elapsed = Date().timeIntervalSince(started)
         if quiet {
-            Terminal.out(TerminalSummary.verdictLine(result.report))
+            Terminal.out(secrets.scrub(TerminalSummary.verdictLine(result.report)))
         } else {
-            Terminal.out(TerminalSummary.render(result, elapsed: elapsed, written: written?.paths ?? [], failOn: failOn))
+            Terminal.out(secrets.scrub(TerminalSummary.render(result, elapsed: elapsed, written: written?.paths ?? [], failOn: failOn)))
         }
         if verbose {
             for (target, count) in result.roundTrips.sorted(by: { $0.key < $1.key }) {

@@ -59,7 +59,8 @@ enum RedisConfParser {
                         [.string(args[0]), SecretRedaction.describe(args[1])] + args.dropFirst(2).map { .string($0) }
                     renamed[args[0].lowercased()] = ["disabled": .bool(args[1].isEmpty), "line": number]
                 default:
-                    shown = args.map { .string(TextRedaction.text($0)) }
+                    let secret = SecretArgumentRules.secretIndexes(directive: name, arguments: args)  // sentinel auth-pass
+                    shown = args.enumerated().map { secret.contains($0.offset) ? SecretRedaction.describe($0.element) : .string(TextRedaction.text($0.element)) }
                 }
                 settings[name] = .string(
                     shown.map { $0.stringValue ?? TextRedaction.placeholder }.joined(separator: " "))
