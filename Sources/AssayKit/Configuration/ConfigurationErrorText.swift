@@ -1,3 +1,4 @@
+import AssayConnectors
 import Yams
 
 /// Error texts for assay.yaml that never quote a value: the file may hold passwords (a URL's, an
@@ -5,8 +6,8 @@ import Yams
 /// whole file.
 ///
 /// A YAML error reads `file:line:column: what is wrong`. A key or name that the schema does not
-/// know is shown only when it is close to one it knows (`certifed` → `certified`): a stray word
-/// that matches nothing may be a value in the wrong place.
+/// know is shown only when it is close to one it knows (`certifed` → `certified`) or too weak to
+/// be a secret: a distinctive stray word may be a password in the wrong place.
 enum ConfigurationErrorText {
     /// `assay.yaml:3:18: found unexpected end of stream (while scanning a quoted scalar at 3:9)`.
     static func yaml(_ error: Error, file: String) -> String {
@@ -60,11 +61,13 @@ enum ConfigurationErrorText {
         "reply_max_elements", "reply_max_depth", "files", "postgres", "pgbouncer", "redis", "docker",
     ]
 
-    /// `'word'` when it is safe to show — close to one of `expected`, or a word of the schema —
-    /// else a description that does not repeat it.
+    /// `'word'` when it is safe to show — a word of the schema, close to one of `expected`, or too
+    /// short or common to be a secret (``SecretStrength``, the rule the scrubbing follows) — else a
+    /// description that does not repeat it.
     static func shown(_ word: String, expected: [String]) -> String {
         let lower = word.lowercased()
-        if knownWords.contains(lower) || expected.contains(where: { distance(lower, $0.lowercased(), limit: 2) <= 2 }) {
+        let close = expected.contains { distance(lower, $0.lowercased(), limit: 2) <= 2 }
+        if knownWords.contains(lower) || close || !SecretStrength.isStrong(word) {
             return "'\(word)'"
         }
         return "(\(word.count) characters, not shown: it may be a value in the wrong place)"
