@@ -148,6 +148,17 @@ public enum ContextRedaction {
     /// Where a value starting at `start` ends: after its closing quote, or at a blank or terminator.
     private static func endOfValue(_ bytes: [UInt8], from start: Int) -> Int {
         var j = start
+        if isQuote(bytes[j]), j + 2 < bytes.count, bytes[j + 1] == bytes[j], bytes[j + 2] != bytes[j] {
+            // A doubled quote opens a value quoted inside an outer string (`password=''x y''` in a
+            // postgresql.conf value or SQL): it ends at the next doubled quote.
+            let quote = bytes[j]
+            j += 2
+            while j + 1 < bytes.count {
+                if bytes[j] == quote, bytes[j + 1] == quote { return j + 2 }
+                j += 1
+            }
+            return bytes.count
+        }
         if isQuote(bytes[j]) {
             let quote = bytes[j]
             j += 1

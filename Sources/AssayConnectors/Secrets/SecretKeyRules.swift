@@ -137,6 +137,12 @@ public enum SecretKeyRules {
         return exceptions.first { matches($0.match, words, joined) }
     }
 
+    /// Whether this rule alone (whatever the others and the exceptions say) matches the key.
+    static func matches(_ rule: Rule, _ key: String) -> Bool {
+        let words = words(of: key)
+        return !words.isEmpty && matches(rule.match, words, words.joined(separator: "_"))
+    }
+
     /// The key's words, upper-case: `dbPassword` → `DB`, `PASSWORD`; `tls-key-file` → `TLS`, `KEY`, `FILE`.
     public static func words(of key: String) -> [String] {
         var words: [String] = []

@@ -201,7 +201,7 @@ enum LeakHarness {
             if let form, form.count >= 6, !forms.contains(form) { forms.append(form) }
         }
         add(percentEncoded(secret))
-        add(percentEncoded(secret).lowercased())
+        add(lowercaseEscapes(percentEncoded(secret)))
         add(secret.addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed))
         let bytes = Array(secret.utf8)
         for offset in 0..<3 {
@@ -218,6 +218,17 @@ enum LeakHarness {
             add(String(text.dropFirst(2).dropLast(2)))  // ["…"] → …
         }
         return forms
+    }
+
+    /// `%2f` for `%2F`: the hex digits of each escape in lower case.
+    static func lowercaseEscapes(_ text: String) -> String {
+        var out = ""
+        var hexLeft = 0
+        for character in text {
+            out += hexLeft > 0 ? character.lowercased() : String(character)
+            hexLeft = character == "%" ? 2 : max(0, hexLeft - 1)
+        }
+        return out
     }
 
     static func percentEncoded(_ text: String) -> String {
