@@ -3,6 +3,7 @@ import AssayCore
 import AssayKit
 import AssayTestSupport
 import Foundation
+import Logging
 import Testing
 
 @Suite("Secrets never reach an output")
@@ -81,5 +82,31 @@ struct SecretsTests {
         }
         #expect(scrubbed.report.findings[0].message == "connect to postgres://u:REDACTED@h/db failed; password was REDACTED")
         #expect(scrubbed.isScrubbed)
+    }
+}
+
+/// `--verbose` goes through the same last pass as the reports.
+@Suite("Log lines are scrubbed")
+struct ScrubbingLogHandlerTests {
+    final class Recorder: LogHandler, @unchecked Sendable {  // written by one test thread
+        var lines: [String] = []
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            lines.append(event.message.description + " " + (event.metadata ?? [:]).values.map(\.description).joined())
+        }
+    }
+
+    @Test func messagesAndMetadataLoseTheirSecrets() {
+        let secrets = SecretRegistry()
+        secrets.registerCredential("Log-Given-Secret-7Qm2", target: "db", source: "the URL")
+        let recorder = Recorder()
+        let logger = Logger(label: "t") { _ in ScrubbingLogHandler(recorder, secrets: secrets) }
+        logger.debug("check saw Log-Given-Secret-7Qm2 and postgres://u:Log-Context-7Qm2@h/db", metadata: ["k": "Log-Given-Secret-7Qm2"])
+        #expect(recorder.lines == ["check saw REDACTED and postgres://u:REDACTED@h/db REDACTED"])
     }
 }
