@@ -1,4 +1,6 @@
 import AssayCore
+import AssayTestSupport
+import Foundation
 import Testing
 
 @testable import AssayConnectors
@@ -79,4 +81,36 @@ extension SecretKeyRules.Rule: CustomTestStringConvertible {
 
 extension SecretArgumentRules.Rule: CustomTestStringConvertible {
     public var testDescription: String { reason }
+}
+
+/// The rules against the real servers' own setting names: only the secret ones are secret.
+@Suite("Secret key rules against the servers' settings")
+struct ServerSettingNamesTests {
+    @Test func postgresSettings() throws {
+        let names = try Program.output("/usr/lib/postgresql/15/bin/postgres", ["--describe-config"])
+            .split(separator: "\n").compactMap { $0.split(separator: "\t").first.map(String.init) }
+        #expect(names.count > 250)
+        #expect(names.filter(SecretKeyRules.isSecret) == ["ssl_passphrase_command"])
+    }
+
+    @Test func pgbouncerSettings() throws {
+        let stack = try LiveStack.current()
+        var environment = ProcessInfo.processInfo.environment
+        environment["PGPASSWORD"] = try stack.value("ASSAY_STACK_PGBOUNCER_PASSWORD")
+        let rows = try Program.output(
+            "/usr/bin/psql", ["-X", "-At", "-h", "127.0.0.1", "-p", try stack.value("ASSAY_STACK_PGBOUNCER_PORT"), "-U", "assay",
+                              "pgbouncer", "-c", "SHOW CONFIG"], environment: environment)
+        let names = rows.split(separator: "\n").compactMap { $0.split(separator: "|").first.map(String.init) }
+        #expect(names.count > 50)
+        #expect(names.filter(SecretKeyRules.isSecret) == [])
+    }
+
+    @Test func redisSettings() throws {
+        let server = try RedisTestServer()
+        defer { server.stop() }
+        let reply = try server.cli("CONFIG", "GET", "*").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let names = stride(from: 0, to: reply.count - 1, by: 2).map { reply[$0] }
+        #expect(names.count > 100)
+        #expect(Set(names.filter(SecretKeyRules.isSecret)) == ["requirepass", "masterauth", "tls-key-file-pass", "tls-client-key-file-pass"])
+    }
 }

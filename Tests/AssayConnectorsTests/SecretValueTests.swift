@@ -80,6 +80,7 @@ struct SecretValueTests {
         ("--password 'two words' --port 1", "--password [REDACTED] --port 1"),
         ("a == b, c != d, max_connections=200", "a == b, c != d, max_connections=200"),
         ("the password authentication failed", "the password authentication failed"),
+        ("mounts (/srv/app-secrets/docker.sock:/run/x.sock): the container", "mounts (/srv/app-secrets/docker.sock:/run/x.sock): the container"),
     ])
     func context(_ text: String, _ expected: String) {
         #expect(ContextRedaction.redact(text) == expected)
@@ -168,7 +169,7 @@ struct SecretValueTests {
         let registry = SecretRegistry()
         let scrubber = OutputScrubber(registry: registry)
         let evidence: JSONValue = ["dsn": "postgres://u:Learnt-Pw-4Kz9@h/db", "note": "rotate Learnt-Pw-4Kz9", "api_token": "Tok-4Kz9-abcd"]
-        scrubber.learn(evidence)
+        scrubber.learn(evidence, keys: true)
         let scrubbed = scrubber.scrub(evidence, keys: true)
         #expect(scrubbed["dsn"] == "postgres://u:REDACTED@h/db")
         #expect(scrubbed["note"] == "rotate REDACTED")

@@ -237,8 +237,12 @@ public enum ContextRedaction {
                     afterAuthorization = true
                     continue
                 }
-                // An HTTP header such as `X-Api-Key: …` or `Private-Token: …`.
-                if name.contains("-"), SecretKeyRules.isSecret(name) {
+                // An HTTP header such as `X-Api-Key: …` or `Private-Token: …` (letters, digits and
+                // `-` only: not a path that happens to hold a secret-looking word).
+                if name.contains("-"), name.first?.isLetter == true,
+                    name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }),
+                    SecretKeyRules.isSecret(name)
+                {
                     pendingSecret = true
                     continue
                 }

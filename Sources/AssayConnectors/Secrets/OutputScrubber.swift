@@ -38,15 +38,17 @@ public struct OutputScrubber: Sendable {
 
     // MARK: - JSON
 
-    /// Registers the secrets of every string in the value, and of strings under secret-looking keys.
-    public func learn(_ value: JSONValue) {
+    /// Registers the secrets of every string in the value; with `keys`, also of strings under
+    /// secret-looking keys (for evidence a check wrote, not for connector answers, whose keys are
+    /// the servers' own: Docker's `SandboxKey` is a path).
+    public func learn(_ value: JSONValue, keys: Bool = false) {
         switch value {
         case .string(let text): learn(text)
-        case .array(let items): items.forEach(learn)
+        case .array(let items): items.forEach { learn($0, keys: keys) }
         case .object(let members):
             for (key, member) in members {
-                if case .string(let text) = member, SecretKeyRules.isSecret(key) { registry.registerFound(text) }
-                learn(member)
+                if keys, case .string(let text) = member, SecretKeyRules.isSecret(key) { registry.registerFound(text) }
+                learn(member, keys: keys)
             }
         case .null, .bool, .int, .double: break
         }

@@ -113,7 +113,7 @@ public enum SecretKeyRules {
         "TYPE", "TYPES", "FILE", "QUERY", "USER", "USERNAME", "DBNAME", "METHOD", "METHODS", "HBA", "IDENT", "TIMEOUT",
         "MODE", "ENABLED", "DISABLED", "PLUGIN", "SOURCE", "MECHANISM", "PROVIDER", "URL", "URI", "HOST", "PORT",
         "ENDPOINT", "SERVER", "REALM", "DB", "DATABASE", "REQUIRED", "CLIENT", "CLIENTS", "ID", "NAME", "ISSUER",
-        "AUDIENCE", "SCOPE", "SCOPES", "DOMAIN", "PATH", "DIR", "LEVEL", "FAILURES", "ATTEMPTS",
+        "AUDIENCE", "SCOPE", "SCOPES", "DOMAIN", "PATH", "DIR", "LEVEL", "FAILURES", "ATTEMPTS", "DELAY",
     ]
 
     // MARK: - Matching

@@ -15,7 +15,7 @@ extension AuditResult {
         for finding in report.findings {
             scrubber.learn(finding.message)
             scrubber.learn(finding.resource)
-            scrubber.learn(finding.evidence)
+            scrubber.learn(finding.evidence, keys: true)
         }
         for entry in transcript.entries {
             scrubber.learn(.array(entry.arguments))
