@@ -177,6 +177,25 @@ struct SecretValueTests {
         #expect(scrubber.scrub("title: Learnt-Pw-4Kz9", context: false) == "title: REDACTED")
     }
 
+    /// Every byte of a file or a server may be hostile: the readers are linear, so these end at
+    /// once (a quadratic reader would not end within the test run).
+    @Test("hostile text is read in linear time", arguments: [
+        "postgres://u:" + String(repeating: "a@", count: 100_000),
+        String(repeating: "x://y:", count: 50_000),
+        String(repeating: "-----BEGIN ", count: 30_000),
+        "DB_PW='" + String(repeating: "a", count: 300_000),
+        String(repeating: "password ", count: 40_000),
+        String(repeating: "eyJ", count: 100_000),
+        "--user " + String(repeating: ">", count: 300_000),
+    ])
+    func hostile(_ text: String) {
+        let redacted = ContextRedaction.redact(text)
+        #expect(redacted.utf8.count <= text.utf8.count + 20)
+        let registry = SecretRegistry()
+        registry.registerCredential("a@a@a@a@b-Strong-1", target: "t", source: "s")
+        #expect(!registry.occurs(in: text))
+    }
+
     @Test func theMatcherReplacesTheLongestFirst() {
         let matcher = SecretMatcher(patterns: ["abcd", "abcdef", "cde"])
         #expect(matcher.replace(in: "xabcdefy abcdz cdez", with: "_") == "x_y _z _z")

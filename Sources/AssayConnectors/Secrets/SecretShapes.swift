@@ -105,7 +105,10 @@ enum SecretShapes {
     private static func privateKeyBlock(_ bytes: [UInt8], at i: Int) -> Range<Int>? {
         guard hasPrefix(bytes, begin, at: i) else { return nil }
         let labelStart = i + begin.count
-        guard let labelEnd = firstIndex(of: dashes, in: bytes, from: labelStart), labelEnd - labelStart <= 40,
+        let labelWindow = Array(bytes[labelStart..<min(bytes.count, labelStart + 45)])  // labels are short: stay linear
+        guard let labelOffset = firstIndex(of: dashes, in: labelWindow, from: 0) else { return nil }
+        let labelEnd = labelStart + labelOffset
+        guard
             firstIndex(of: privateKey, in: Array(bytes[labelStart..<labelEnd]), from: 0) != nil
         else { return nil }
         guard let endLine = firstIndex(of: end, in: bytes, from: labelEnd + dashes.count),

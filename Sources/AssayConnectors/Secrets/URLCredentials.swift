@@ -204,11 +204,20 @@ enum URLCredentials {
         var j = colon + 1
         while j < limit {
             if bytes[j] == UInt8(ascii: "@") {
+                // The host runs to `/ ? #`, the end of the URL, or the next `@` (then it is no host:
+                // stopping there keeps the whole search linear).
                 var hostEnd = j + 1
-                while hostEnd < limit, !isAuthorityEnd(bytes[hostEnd]), !endsURLInText(bytes[hostEnd]) { hostEnd += 1 }
-                if hostEnd > j + 1, isPlausibleHostList(bytes, (j + 1)..<hostEnd) {
+                while hostEnd < limit, !isAuthorityEnd(bytes[hostEnd]), !endsURLInText(bytes[hostEnd]),
+                    bytes[hostEnd] != UInt8(ascii: "@")
+                {
+                    hostEnd += 1
+                }
+                let ended = hostEnd == limit || bytes[hostEnd] != UInt8(ascii: "@")
+                if ended, hostEnd > j + 1, isPlausibleHostList(bytes, (j + 1)..<hostEnd) {
                     best = ((colon + 1)..<j, hostEnd)
                 }
+                j = hostEnd
+                continue
             }
             j += 1
         }
@@ -237,7 +246,6 @@ enum URLCredentials {
     }
 
     private static func isPlausibleHost(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
-        var hostEnd = range.upperBound
         var i = range.lowerBound
         if i < range.upperBound, bytes[i] == UInt8(ascii: "[") {
             guard let close = firstIndex(of: UInt8(ascii: "]"), in: bytes, range) else { return false }
@@ -245,7 +253,6 @@ enum URLCredentials {
                 return false
             }
             i = close + 1
-            hostEnd = i
             if i == range.upperBound { return true }
             guard bytes[i] == UInt8(ascii: ":") else { return false }
         } else {
@@ -256,9 +263,7 @@ enum URLCredentials {
                 else { return false }
                 i += 1
             }
-            hostEnd = i
         }
-        _ = hostEnd
         guard i < range.upperBound else { return true }
         // `:port`: digits only (or nothing).
         let port = bytes[(i + 1)..<range.upperBound]
