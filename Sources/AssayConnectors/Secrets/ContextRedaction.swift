@@ -70,16 +70,29 @@ public enum ContextRedaction {
     // MARK: - Finding spans
 
     static func spans(in bytes: [UInt8]) -> [Span] {
+        // One pass decides which readers can find anything: most values need none of them.
+        var hasScheme = false, hasEquals = false, hasSpace = false, hasQuote = false
+        var i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: ":"): if i + 2 < bytes.count, bytes[i + 1] == UInt8(ascii: "/"), bytes[i + 2] == UInt8(ascii: "/") { hasScheme = true }
+            case UInt8(ascii: "="): hasEquals = true
+            case 0x20, 0x09, 0x0A, 0x0D: hasSpace = true
+            case UInt8(ascii: "'"), UInt8(ascii: "\""): hasQuote = true
+            default: break
+            }
+            i += 1
+        }
         var spans: [Span] = []
-        if bytes.count >= 3 {
+        if hasScheme {
             for range in URLCredentials.readings(in: bytes).compactMap(\.secret) where !range.isEmpty {
                 spans.append(Span(range: range, isURL: true))
             }
         }
-        if bytes.contains(UInt8(ascii: "=")) { spans += assignmentSpans(bytes) }
-        spans += tokenSpans(bytes)
-        spans += sqlPasswordSpans(bytes)
-        spans += SecretShapes.ranges(in: bytes).map { Span(range: $0, isURL: false) }
+        if hasEquals { spans += assignmentSpans(bytes) }
+        if hasSpace { spans += tokenSpans(bytes) }  // flags, headers and ACL rules take two words
+        if hasSpace, hasQuote { spans += sqlPasswordSpans(bytes) }
+        if bytes.count >= 15 { spans += SecretShapes.ranges(in: bytes).map { Span(range: $0, isURL: false) } }
         return merged(spans)
     }
 
@@ -218,8 +231,9 @@ public enum ContextRedaction {
                     continue
                 }
             }
-            let schemeWord = String(decoding: token.drop(while: isQuote), as: UTF8.self).lowercased()
-            if authorizationSchemes.contains(schemeWord) {
+            let short = token.count <= 9  // the words looked for below are short: longer tokens skip them
+            let schemeWord = short ? String(decoding: token.drop(while: isQuote), as: UTF8.self).lowercased() : ""
+            if short, authorizationSchemes.contains(schemeWord) {
                 afterScheme = (afterAuthorization, true)
                 afterAuthorization = false
                 continue
@@ -254,8 +268,8 @@ public enum ContextRedaction {
                     continue
                 }
             }
-            if token.count >= 9, String(decoding: token.suffix(9), as: UTF8.self) == "redis-cli" { sawRedisCLI = true }
-            let lower = String(decoding: token, as: UTF8.self).lowercased()
+            if token.count >= 9, token.suffix(9).elementsEqual("redis-cli".utf8) { sawRedisCLI = true }
+            let lower = short ? String(decoding: token, as: UTF8.self).lowercased() : ""
             if lower == "user" || lower == "--user" || lower == "setuser" {
                 aclRules = true
                 continue
@@ -271,7 +285,7 @@ public enum ContextRedaction {
                     spans.append(Span(range: (start + 1)..<i, isURL: false))
                     continue
                 }
-                if lower.hasPrefix("--") { aclRules = false }
+                if token.starts(with: "--".utf8) { aclRules = false }
             }
             if isSecretFlag(token) || (sawRedisCLI && lower == "-a") { pendingSecret = true }
         }

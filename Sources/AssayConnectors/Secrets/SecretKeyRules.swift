@@ -121,8 +121,30 @@ public enum SecretKeyRules {
     /// Whether the value under this key is a secret.
     public static func isSecret(_ key: String) -> Bool { rule(for: key) != nil }
 
+    /// Texts one of which every rule needs in its key (compared lower-case, ASCII): a key holding
+    /// none of them is not secret, and is answered without reading it as words.
+    static let ruleStems: [[UInt8]] = ["pass", "pw", "secret", "token", "cred", "key", "auth", "sign", "salt", "pepper", "hmac", "jwt"]
+        .map { Array($0.utf8) }
+
+    /// Whether a rule could match: one pass over the bytes, no allocation.
+    static func mayBeSecret(_ key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { bytes in
+            guard bytes.count >= 2 else { return false }
+            for start in 0..<(bytes.count - 1) {
+                for stem in ruleStems where start + stem.count <= bytes.count && bytes[start] | 0x20 == stem[0] {
+                    var k = 1
+                    while k < stem.count, bytes[start + k] | 0x20 == stem[k] { k += 1 }
+                    if k == stem.count { return true }
+                }
+            }
+            return false
+        }
+    }
+
     /// The rule that makes the key secret, or nil when none does or an exception applies.
     public static func rule(for key: String) -> Rule? {
+        guard mayBeSecret(key) else { return nil }
         let words = words(of: key)
         guard !words.isEmpty else { return nil }
         let joined = words.joined(separator: "_")

@@ -60,7 +60,9 @@ enum RedisConfParser {
                     renamed[args[0].lowercased()] = ["disabled": .bool(args[1].isEmpty), "line": number]
                 default:
                     let secret = SecretArgumentRules.secretIndexes(directive: name, arguments: args)  // sentinel auth-pass
-                    shown = args.enumerated().map { secret.contains($0.offset) ? SecretRedaction.describe($0.element) : .string(TextRedaction.text($0.element)) }
+                    shown = args.enumerated().map { index, arg in
+                        secret.contains(index) ? SecretRedaction.describe(arg) : .string(TextRedaction.text(arg))
+                    }
                 }
                 settings[name] = .string(
                     shown.map { $0.stringValue ?? TextRedaction.placeholder }.joined(separator: " "))
