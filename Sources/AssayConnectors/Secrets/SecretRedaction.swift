@@ -6,8 +6,9 @@ import Foundation
 /// Connectors never hand a secret to a check: a secret value is replaced, at the connector's
 /// boundary, by a description of it (``describe(_:)``) that tells a check what it needs to know —
 /// whether it is set, how long it is, whether it is a well-known default, whether it is hashed —
-/// and nothing that would reveal it. Reports, transcripts and error messages therefore cannot
-/// leak what checks never saw.
+/// and nothing that would reveal it. Every value described is also registered with the run's
+/// ``SecretRegistry`` (``SecretRegistry/current``), so that the outputs are scrubbed of it by value
+/// wherever else it turns up (`docs/secrets.md`).
 public enum SecretRedaction {
     /// Values that anyone would try first (compared lower-case).
     public static let wellKnownWeakValues: Set<String> = [
