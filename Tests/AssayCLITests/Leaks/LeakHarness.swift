@@ -109,13 +109,18 @@ enum LeakHarness {
 
     // MARK: - Shared state
 
+    nonisolated(unsafe) private static var sharedFolder: String?  // set once, before any reader
+
     /// The `assay` under test: the one built beside the tests, or `ASSAY_LEAK_EXECUTABLE` (to
     /// measure another build, e.g. the code before a change, with the same cases).
     static let executable = ProcessInfo.processInfo.environment["ASSAY_LEAK_EXECUTABLE"] ?? CLI.executable
 
-    /// The signing key and the folder of leaky checks, made once per test process.
+    /// The signing key and the folder of leaky checks, made once per test process and removed
+    /// when it exits.
     static let shared: (key: String, checks: String) = {
         let folder = (try? TemporaryFolder(prefix: "assay-leak-shared", leakyChecks))!
+        sharedFolder = folder.path
+        atexit { if let path = LeakHarness.sharedFolder { try? FileManager.default.removeItem(atPath: path) } }
         let keys = folder.file("keys")
         let made = try? Program.run(executable, ["keygen", "--out", keys])
         precondition(made?.status == 0, "assay keygen failed: \(made?.stderr ?? "?")")
