@@ -50,7 +50,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "assay",
-            dependencies: ["AssayKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["AssayKit", "AssayConnectors", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: - Tests

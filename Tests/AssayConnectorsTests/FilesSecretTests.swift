@@ -113,10 +113,10 @@ import Testing
     }
 
     @Test func hyphenatedKeysAreSecretLikeUnderscored() {
-        for key in ["api-key", "--access-key", "tls-key-file-pass", "requirepass", "Private-Key"] {
+        for key in ["api-key", "--access-key", "tls-key-file-pass", "requirepass", "Private-Key", "ssl_passphrase_command"] {
             #expect(SecretRedaction.isSecretKey(key), "\(key)")
         }
-        for key in ["password-file", "password-encryption", "ssl_passphrase_command", "maxmemory"] {
+        for key in ["password-file", "password-encryption", "ssl_passphrase_command_supports_reload", "maxmemory"] {
             #expect(!SecretRedaction.isSecretKey(key), "\(key)")
         }
     }

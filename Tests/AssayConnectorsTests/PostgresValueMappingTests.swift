@@ -63,9 +63,12 @@ import Testing
     }
 
     @Test func messagesAreScrubbed() {
-        let target = LibPQTarget(conninfo: "postgres://assay:s3cr%40t@db/app", password: "explicit-pw")
+        let target = LibPQTarget(conninfo: "postgres://assay:s3cr%40t-4Kz9@db/app", password: "explicit-pw")
         let scrub = target.scrubber.scrub
-        #expect(!scrub("failed for s3cr@t and s3cr%40t").contains("s3cr"))
+        #expect(!scrub("failed for s3cr@t-4Kz9 and s3cr%40t-4Kz9").contains("s3cr"))
+        // A weak password (the user name here) is removed where it stands as one, not wherever its text occurs.
+        let weak = LibPQTarget(conninfo: "postgres://postgres:postgres@db/postgres", password: nil)
+        #expect(weak.scrubber.scrub("role postgres on postgres://postgres:postgres@db") == "role postgres on postgres://postgres:REDACTED@db")
         #expect(!scrub("explicit-pw was wrong").contains("explicit-pw"))
         #expect(scrub("see postgres://u:hunter22@h/x") == "see postgres://u:REDACTED@h/x")
         #expect(scrub("host=h password=hunter22 user=u") == "host=h password=REDACTED user=u")

@@ -64,3 +64,41 @@ struct ConfigurationTests {
         #expect(TargetConfiguration.fromFlag("host=h dbname=x", kind: .postgres, index: 0, isFolder: false).location == "host=h dbname=x")
     }
 }
+
+/// assay.yaml errors name the place and the problem, never a value: Yams' own messages quote the
+/// offending line (and, for a duplicate key, the whole file).
+@Suite("assay.yaml errors show no value")
+struct ConfigurationErrorTextTests {
+    static let secret = "Cfg-Err-Secret-7Qm2"
+
+    @Test("YAML errors are file:line:column and what is wrong", arguments: [
+        ("targets:\n  - { name: db, kind: postgres, url: \"postgres://u:\(secret)@h/app }\n", "assay.yaml:3:1: invalid YAML"),
+        ("targets:\n  - name: db\n    url: \"postgres://u:\(secret)@h/app\"\n    url: x\n", "assay.yaml:3:5: invalid YAML: the key 'url' appears twice"),
+        ("targets:\n  - name: db\n\turl: \"postgres://u:\(secret)@h/app\"\n", "assay.yaml:3:1: invalid YAML: found a tab character"),
+        ("targets: [\n  \"postgres://u:\(secret)@h/app\"\n  ]]\n", "assay.yaml:3:4: invalid YAML"),
+    ])
+    func yamlErrors(_ text: String, _ expected: String) {
+        #expect {
+            try Configuration.parse(text)
+        } throws: { error in
+            let message = "\(error)"
+            return message.hasPrefix(expected) && !message.contains(Self.secret) && !message.contains("\n")
+        }
+    }
+
+    @Test func aStrayValueIsNotQuoted() {
+        #expect {
+            try Configuration.parse("targets:\n  - { name: db, kind: postgres, url: \"postgres://u@h/app\", \(Self.secret) }\n")
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("unknown key (19 characters, not shown") && !message.contains(Self.secret)
+        }
+        #expect {
+            try Configuration.parse("targets:\n  - { name: db, kind: \"\(Self.secret)\", url: x }\n")
+        } throws: { error in "\(error)".contains("unknown kind (19 characters") && !"\(error)".contains(Self.secret) }
+        // A typo is still named.
+        #expect {
+            try Configuration.parse("policy:\n  certifed: {}\n")
+        } throws: { error in "\(error)".contains("unknown key 'certifed'") }
+    }
+}

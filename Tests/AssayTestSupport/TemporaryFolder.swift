@@ -24,12 +24,15 @@ public struct TemporaryFolder: Sendable {
     public func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// A check file whose run function body is `body`.
-public func checkSource(id: String, needs: String = "files", severity: String = "high", category: String = "security", _ body: String) -> String {
+/// A check file whose run function body is `body`; `inputs` is the body of its `inputs = { … }`.
+public func checkSource(
+    id: String, needs: String = "files", severity: String = "high", category: String = "security", inputs: String? = nil,
+    _ body: String
+) -> String {
     """
     return assay.check {
       id = "\(id)", title = "Check \(id)", severity = "\(severity)", category = "\(category)",
-      needs = { "\(needs)" },
+      needs = { "\(needs)" },\(inputs.map { "\n  inputs = { \($0) }," } ?? "")
       run = function(ctx)
     \(body)
       end,

@@ -93,6 +93,11 @@ public final class PostgresConnector: Connector {
             guard var fields = row.objectValue, let name = fields.removeValue(forKey: "name")?.stringValue else {
                 continue
             }
+            if SecretRedaction.isSecretKey(name) {  // ssl_passphrase_command: the command may hold the passphrase
+                for column in ["setting", "reset_val", "boot_val"] where fields[column]?.stringValue != nil {
+                    fields[column] = SecretRedaction.describe(fields[column]?.stringValue ?? "")
+                }
+            }
             settings[name] = .object(fields)
         }
         return .object(settings)

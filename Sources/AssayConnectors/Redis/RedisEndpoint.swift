@@ -6,7 +6,9 @@ import AssayCore
 /// brackets, port 6379 by default) or `unix:///path/redis.sock[?db=N]`. `rediss://` is refused:
 /// Debian's hiredis 0.14 is built without TLS.
 ///
-/// Error messages never repeat the URL, which may hold the password.
+/// A password with reserved characters written as they are (`redis://:ab/cd#ef@host:6379`) is
+/// read as its author meant it (``URLCredentials``), and a `%` that starts no escape is taken as
+/// written. Error messages never repeat the URL, which may hold the password.
 struct RedisEndpoint {
     enum Location: Equatable {
         case tcp(host: String, port: Int32)
@@ -55,29 +57,29 @@ struct RedisEndpoint {
         }
         guard lower.hasPrefix("redis://") else { throw malformed("the scheme must be redis:// or unix://") }
 
-        let rest = url.dropFirst("redis://".count)
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        var authority = rest[..<authorityEnd]
-        let tail = rest[authorityEnd...]
-
+        // The user information as its author meant it, also with `/ # ? @` in the password
+        // (URLCredentials); the host and the rest follow it.
+        let bytes = Array(url.utf8)
+        guard let reading = URLCredentials.connectionReading(ofURL: url) else { throw malformed("no host") }
         var user: String?
         var urlPassword: String?
-        if let at = authority.lastIndex(of: "@") {
-            let userinfo = authority[..<at]
-            authority = authority[authority.index(after: at)...]
-            let colon = userinfo.firstIndex(of: ":")
-            let userText = colon.map { userinfo[..<$0] } ?? userinfo
+        if let userRange = reading.user {
+            let userText = String(decoding: bytes[userRange], as: UTF8.self)
             guard let decodedUser = PercentEncoding.decode(userText) else {
                 throw malformed("bad percent-encoding in the user")
             }
             user = decodedUser.isEmpty ? nil : decodedUser
-            if let colon {
-                guard let decoded = PercentEncoding.decode(userinfo[userinfo.index(after: colon)...]) else {
-                    throw malformed("bad percent-encoding in the password")
-                }
+            if let passwordRange = reading.password {
+                // A `%` that starts no escape is taken as written.
+                let raw = String(decoding: bytes[passwordRange], as: UTF8.self)
+                let decoded = PercentEncoding.decode(raw) ?? raw
                 urlPassword = decoded.isEmpty ? nil : decoded
             }
         }
+        let rest = String(decoding: bytes[reading.hostStart...], as: UTF8.self)[...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        let tail = rest[authorityEnd...]
 
         var host: String
         var port: Int32 = 6379

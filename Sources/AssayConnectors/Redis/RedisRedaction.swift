@@ -54,6 +54,7 @@ enum RedisRedaction {
     static func redactACLRule(_ rule: String) -> String {
         rule.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
             guard let first = word.first, "#><!".contains(first), word.count > 1 else { return String(word) }
+            SecretRegistry.current?.registerFound(String(word.dropFirst()))
             return "\(first)\(placeholder)"
         }.joined(separator: " ")
     }
@@ -62,7 +63,11 @@ enum RedisRedaction {
     static func redactCommandArguments(_ args: [String]) -> [String] {
         guard let command = args.first?.uppercased() else { return args }
         var out = args
-        func hide(_ i: Int) { if i < out.count { out[i] = placeholder } }
+        func hide(_ i: Int) {
+            guard i < out.count else { return }
+            SecretRegistry.current?.registerFound(out[i])
+            out[i] = placeholder
+        }
         switch command {
         case "AUTH":
             for i in 1..<max(1, out.count) { hide(i) }
@@ -73,6 +78,8 @@ enum RedisRedaction {
                 if args[i].uppercased() == "AUTH" { hide(i + 1) }
                 if args[i].uppercased() == "AUTH2" { hide(i + 2) }
             }
+        case "SENTINEL":  // SENTINEL SET master auth-pass password
+            for i in args.indices.dropLast() where SecretRedaction.isSecretKey(args[i]) { hide(i + 1) }
         case "CONFIG":
             guard args.count > 1, args[1].uppercased() == "SET" else { break }
             for i in stride(from: 2, to: args.count - 1, by: 2) where SecretRedaction.isSecretKey(args[i]) {
@@ -82,6 +89,7 @@ enum RedisRedaction {
             guard args.count > 1, args[1].uppercased() == "SETUSER" else { break }
             for i in 3..<max(3, args.count) {
                 if let first = args[i].first, "#><!".contains(first), args[i].count > 1 {
+                    SecretRegistry.current?.registerFound(String(args[i].dropFirst()))
                     out[i] = "\(first)\(placeholder)"
                 }
             }

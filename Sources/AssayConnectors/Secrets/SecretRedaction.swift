@@ -6,21 +6,10 @@ import Foundation
 /// Connectors never hand a secret to a check: a secret value is replaced, at the connector's
 /// boundary, by a description of it (``describe(_:)``) that tells a check what it needs to know —
 /// whether it is set, how long it is, whether it is a well-known default, whether it is hashed —
-/// and nothing that would reveal it. Reports, transcripts and error messages therefore cannot
-/// leak what checks never saw.
+/// and nothing that would reveal it. Every value described is also registered with the run's
+/// ``SecretRegistry`` (``SecretRegistry/current``), so that the outputs are scrubbed of it by value
+/// wherever else it turns up (`docs/secrets.md`).
 public enum SecretRedaction {
-    /// Substrings of a key (compared upper-case) that mark its value as secret.
-    public static let secretKeyMarkers = [
-        "PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY",
-        "CREDENTIAL", "AUTH_KEY", "ACCESS_KEY", "MASTERAUTH", "REQUIREPASS",
-    ]
-
-    /// Keys that contain a marker but hold no secret (upper-case, `_` for `-`).
-    static let nonSecretKeys: Set<String> = [
-        "PASSWORD_ENCRYPTION", "PASSWORD_FILE", "PASSFILE", "AUTH_TYPE", "AUTH_FILE",
-        "SSL_PASSPHRASE_COMMAND", "SSL_PASSPHRASE_COMMAND_SUPPORTS_RELOAD",
-    ]
-
     /// Values that anyone would try first (compared lower-case).
     public static let wellKnownWeakValues: Set<String> = [
         "password", "passw0rd", "p@ssw0rd", "postgres", "postgresql", "root", "admin", "administrator", "secret",
@@ -29,12 +18,11 @@ public enum SecretRedaction {
         "user", "docker", "toor",
     ]
 
-    /// Whether the value under this key should be treated as a secret. Case does not matter, and
-    /// `-` counts as `_`: `api-key`, `--access-key` and `tls-key-file-pass` are secret like `API_KEY`.
+    /// Whether the value under this key should be treated as a secret: ``SecretKeyRules``, where
+    /// every rule is listed with its reason. Case does not matter, `-`, `.` and blanks separate words
+    /// like `_` does: `api-key`, `--access-key`, `DB_PW` and `tls-key-file-pass` are secret.
     public static func isSecretKey(_ key: String) -> Bool {
-        let upper = String(key.uppercased().map { $0 == "-" ? "_" : $0 })
-        if nonSecretKeys.contains(upper) || upper.hasSuffix("_FILE") { return false }
-        return secretKeyMarkers.contains { upper.contains($0) }
+        SecretKeyRules.isSecret(key)
     }
 
     /// Whether a value is empty of meaning as a secret: a well-known default, a placeholder or very short.
@@ -59,8 +47,12 @@ public enum SecretRedaction {
     /// The description that replaces a secret value:
     /// `{redacted = true, set, length, weak, form}` where form is plain, md5, scram-sha-256,
     /// sha256, reference or empty. Hashed values are never called weak.
+    ///
+    /// The value is registered with ``SecretRegistry/current`` (when it is plain or hashed), so
+    /// that the run's outputs are scrubbed of it wherever else it turns up.
     public static func describe(_ value: String) -> JSONValue {
         let form = form(of: value)
+        if form != "empty", form != "reference" { SecretRegistry.current?.registerFound(value) }
         return .object([
             "redacted": .bool(true),
             "set": .bool(!value.isEmpty),
@@ -72,44 +64,41 @@ public enum SecretRedaction {
 
     // MARK: - URL passwords
 
-    /// Removes the password from the user information of every URL in the text, keeping everything
-    /// else: `postgres://app:s3cret@db:5432/app` becomes `postgres://app:REDACTED@db:5432/app`.
-    /// Text without such a URL comes back unchanged.
-    public static func redactURL(_ text: String) -> String {
-        let ranges = urlPasswordRanges(in: text)
+    /// Removes the password (or bare token, ``URLCredentials/bareTokenSchemes``) from the user
+    /// information of every URL in the text, keeping everything else:
+    /// `postgres://app:s3cret@db:5432/app` becomes `postgres://app:REDACTED@db:5432/app`, also when
+    /// the password holds `/`, `#`, `?` or `@`. Text without such a URL comes back unchanged.
+    /// - Parameter wholeValue: the text is one URL (a flag, a YAML string), so blanks belong to it.
+    public static func redactURL(_ text: String, wholeValue: Bool = false) -> String {
+        let bytes = Array(text.utf8)
+        let ranges = URLCredentials.readings(in: bytes, wholeValue: wholeValue).compactMap(\.secret).filter { !$0.isEmpty }
         guard !ranges.isEmpty else { return text }
-        var out = ""
-        var last = text.startIndex
+        var out: [UInt8] = []
+        var last = 0
+        let registry = SecretRegistry.current
         for range in ranges {
-            out += text[last..<range.lowerBound] + "REDACTED"
+            out += bytes[last..<range.lowerBound]
+            out += Array(ContextRedaction.urlPlaceholder.utf8)
             last = range.upperBound
-        }
-        return out + text[last...]
-    }
-
-    /// Whether a text holds a URL with a password in it.
-    public static func containsURLPassword(_ text: String) -> Bool { !urlPasswordRanges(in: text).isEmpty }
-
-    /// The passwords in the user information of the URLs in the text, as written (not percent-decoded).
-    static func urlPasswords(in text: String) -> [String] {
-        urlPasswordRanges(in: text).map { String(text[$0]) }
-    }
-
-    /// Where the password of each `scheme://user:password@host` in the text is. The authority ends at
-    /// `/`, `?`, `#` or a blank; its last `@` ends the user information, whose first `:` starts the password.
-    static func urlPasswordRanges(in text: String) -> [Range<String.Index>] {
-        var ranges: [Range<String.Index>] = []
-        var rest = text[...]
-        while let schemeEnd = rest.range(of: "://") {
-            rest = rest[schemeEnd.upperBound...]
-            let authorityEnd =
-                rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0.isWhitespace }) ?? rest.endIndex
-            let authority = rest[..<authorityEnd]
-            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
-                ranges.append(text.index(after: colon)..<at)
-                rest = rest[at...]
+            if let registry {
+                let raw = String(decoding: bytes[range], as: UTF8.self)
+                registry.registerFound(raw)
+                if let decoded = PercentEncoding.decode(raw) { registry.registerFound(decoded) }
             }
         }
-        return ranges
+        out += bytes[last...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether a text holds a URL with a password (or bare token) in it.
+    public static func containsURLPassword(_ text: String) -> Bool { !urlPasswords(in: text).isEmpty }
+
+    /// The passwords (and bare tokens) in the user information of the URLs in the text, as written
+    /// (not percent-decoded).
+    static func urlPasswords(in text: String, wholeValue: Bool = false) -> [String] {
+        let bytes = Array(text.utf8)
+        return URLCredentials.readings(in: bytes, wholeValue: wholeValue).compactMap(\.secret).filter { !$0.isEmpty }.map {
+            String(decoding: bytes[$0], as: UTF8.self)
+        }
     }
 }

@@ -1,102 +1,53 @@
-import Foundation
-
 /// Removes passwords from text that came from a client library or a server (error messages, and
 /// libpq's result values) before it leaves a connector.
 ///
-/// Three passes, each cheap when there is nothing to find:
-/// 1. every known secret (the explicit password, the one in the connection string or URL,
-///    `PGPASSWORD`) is replaced wherever it occurs;
-/// 2. URL user information loses its password (`postgres://u:pw@h` → `postgres://u:REDACTED@h`);
-/// 3. conninfo-style `password=value` and `sslpassword=value` pairs lose their value.
+/// Two passes, each cheap when there is nothing to find:
+/// 1. every known strong secret (the explicit password, the one in the connection string or URL,
+///    `PGPASSWORD`) is replaced wherever it occurs, in its encoded forms too; a weak one
+///    (``SecretStrength``: short, common, the same as the user name) is not, so that a password
+///    `postgres` does not turn the user and database `postgres` of every answer into `REDACTED`;
+/// 2. secrets in password positions go, whatever their value (``ContextRedaction``): URL user
+///    information (`postgres://u:pw@h` → `postgres://u:REDACTED@h`), `password=value`,
+///    `password = 'x y'`, SQL `PASSWORD 'x'`.
 struct SecretScrubber: Sendable {
     static let replacement = "REDACTED"
 
-    /// Non-empty secrets, longest first so that a secret containing another is removed whole.
+    /// Non-empty strong secrets, longest first.
     let secrets: [String]
-    /// Bytes that may start something to scrub: `:` (of `://`), `p`/`P` (of `password`), and the
-    /// first byte of each secret.
-    private let interestingBytes: [Bool]
+    private let matcher: SecretMatcher
 
-    init(secrets: [String?]) {
+    /// - Parameters:
+    ///   - secrets: the secrets to remove by value (nil and empty ones are ignored).
+    ///   - names: names around them (the user name, the database name): a secret equal to one is weak.
+    init(secrets: [String?], names: [(what: String, name: String)] = []) {
         var unique = Set<String>()
-        for case let secret? in secrets where !secret.isEmpty { unique.insert(secret) }
+        for case let secret? in secrets where SecretStrength.isStrong(secret, names: names) { unique.insert(secret) }
         self.secrets = unique.sorted { $0.count > $1.count || ($0.count == $1.count && $0 < $1) }
-        var interesting = [Bool](repeating: false, count: 256)
-        for byte in [UInt8(ascii: ":"), UInt8(ascii: "p"), UInt8(ascii: "P")] + self.secrets.compactMap(\.utf8.first) {
-            interesting[Int(byte)] = true
-        }
-        self.interestingBytes = interesting
+        matcher = SecretMatcher(patterns: self.secrets.flatMap(SecretForms.forms(of:)))
     }
 
     func scrub(_ text: String) -> String {
-        guard mayHoldSecret(text) else { return text }
-        var text = text
-        for secret in secrets where text.contains(secret) {
-            text = text.replacingOccurrences(of: secret, with: Self.replacement)
-        }
-        if text.contains("://") { text = SecretRedaction.redactURL(text) }
-        if text.range(of: "password", options: .caseInsensitive) != nil { text = Self.redactPasswordPairs(text) }
-        return text
+        let byValue = matcher.replace(in: text, with: Self.replacement)
+        guard Self.mayHoldContext(byValue) else { return byValue }
+        return ContextRedaction.redact(byValue, urlPlaceholder: Self.replacement, placeholder: Self.replacement)
     }
 
-    /// One pass over the bytes: false when the text has no `:`, no `p`/`P` and no byte that starts
-    /// a known secret — the common case for result values — so those skip the searches below.
-    private func mayHoldSecret(_ text: String) -> Bool {
+    /// A cheap test that lets most result values through untouched: anything in a password
+    /// position needs a `:` (of `://`) or an `=`, or at least a few words (`--password x`, SQL
+    /// `PASSWORD 'x'`, a token by shape).
+    private static func mayHoldContext(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            for byte in bytes where interestingBytes[Int(byte)] { return true }
-            return false
+            bytes.count >= 10 || bytes.contains(UInt8(ascii: ":")) || bytes.contains(UInt8(ascii: "="))
         }
     }
 
     // MARK: - conninfo pairs
 
-    /// Redacts the value of `password=…` and `sslpassword=…` (any case, spaces around `=`, quoted
-    /// or bare values) wherever they occur, including inside arrays such as `{user=a,password=b}`.
+    /// Redacts the value of `password=…`, `sslpassword=…` and every other secret-looking name (any
+    /// case, spaces around `=`, quoted or bare values) wherever they occur, including inside arrays
+    /// such as `{user=a,password=b}`.
     static func redactPasswordPairs(_ text: String) -> String {
-        let chars = Array(text)
-        var out = ""
-        var i = 0
-        while i < chars.count {
-            guard let keyEnd = passwordKeyEnd(chars, at: i) else {
-                out.append(chars[i])
-                i += 1
-                continue
-            }
-            var j = keyEnd
-            while j < chars.count, chars[j] == " " { j += 1 }
-            guard j < chars.count, chars[j] == "=" else {
-                out.append(contentsOf: chars[i..<keyEnd])
-                i = keyEnd
-                continue
-            }
-            j += 1
-            while j < chars.count, chars[j] == " " { j += 1 }
-            out.append(contentsOf: chars[i..<j])
-            out += replacement
-            if j < chars.count, chars[j] == "'" || chars[j] == "\"" {
-                let quote = chars[j]
-                j += 1
-                while j < chars.count, chars[j] != quote {
-                    j += chars[j] == "\\" ? 2 : 1
-                }
-                j = min(j + 1, chars.count)
-            } else {
-                while j < chars.count, !chars[j].isWhitespace, !",;}&)\"'".contains(chars[j]) { j += 1 }
-            }
-            i = j
-        }
-        return out
-    }
-
-    /// If a `password` or `sslpassword` key starts at `i` (not inside a longer word), where it ends.
-    private static func passwordKeyEnd(_ chars: [Character], at i: Int) -> Int? {
-        if i > 0, chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == "_" { return nil }
-        for key in ["sslpassword", "password"] {
-            let end = i + key.count
-            guard end <= chars.count else { continue }
-            if String(chars[i..<end]).lowercased() == key { return end }
-        }
-        return nil
+        ContextRedaction.redact(text, urlPlaceholder: replacement, placeholder: replacement)
     }
 }

@@ -1,7 +1,12 @@
+import AssayConnectors
 import AssayCore
 import AssayLua
 
 /// What an audit run produced.
+///
+/// `report` and `transcript` are as the checks and connectors made them; ``AuditOutput`` writes
+/// them through ``scrubbed()``, the last pass that removes secrets by context and by value (use it
+/// too before showing them anywhere else).
 public struct AuditResult: Sendable {
     /// The scored report (report.json and report.md are rendered from it).
     public var report: Report
@@ -10,6 +15,10 @@ public struct AuditResult: Sendable {
     public var transcript: Transcript
     /// Connector round trips per target name.
     public var roundTrips: [String: Int]
+    /// Every secret the run was given or found, to scrub outputs with.
+    public var secrets: SecretRegistry = SecretRegistry()
+    /// Whether ``scrubbed()`` made this result.
+    public internal(set) var isScrubbed = false
 
     /// Whether the policy passed: the verdict is one the policy accepts.
     public var policyPassed: Bool { report.policy.passingVerdicts.contains(report.verdict) }

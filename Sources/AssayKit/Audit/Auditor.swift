@@ -38,15 +38,20 @@ public struct Auditor: Sendable {
     /// (``AuditResult/transcript``, for `--record`). Off, the transcript holds the targets only,
     /// and no answer is copied out of the workers.
     public var recordsTranscript: Bool
+    /// Every secret of the run (given credentials, values the connectors find, in every worker):
+    /// handed to the result, whose outputs are scrubbed with it. Share it with the logger's
+    /// scrubbing handler (``ScrubbingLogHandler``).
+    public var secrets: SecretRegistry
 
     public init(
         configuration: Configuration, logger: Logger = Logger(label: "assay"), isolation: Isolation = .threads,
-        recordsTranscript: Bool = false
+        recordsTranscript: Bool = false, secrets: SecretRegistry = SecretRegistry()
     ) {
         self.configuration = configuration
         self.logger = logger
         self.isolation = isolation
         self.recordsTranscript = recordsTranscript
+        self.secrets = secrets
     }
 
     /// The id under which a check file that does not load is reported.
@@ -90,6 +95,7 @@ public struct Auditor: Sendable {
 
     private func run(replaying transcript: Transcript?, cancellation: RunCancellation) throws(ConfigurationError) -> AuditResult {
         let startedAt = Self.unixNow()
+        CredentialRegistration.registerInputs(of: configuration, in: secrets)
         let targets = try resolveTargets(replaying: transcript)
         let kinds = Set(targets.map(\.info.kind))
         let (checks, problems) = CheckLoader.loadAll(try scripts(kinds: kinds), limits: configuration.limits, kinds: configuration.kinds.kinds)
@@ -108,14 +114,14 @@ public struct Auditor: Sendable {
             jobs.append(Job(id: jobs.count + 1, target: target.info.name, checks: work))
         }
         let context = RunContext(
-            kinds: configuration.kinds, targets: targets, scripts: active.filter { ran.contains($0.id) }.map(\.script), inputs: configuration.inputs,
+            kinds: configuration.kinds, secrets: secrets.values, targets: targets, scripts: active.filter { ran.contains($0.id) }.map(\.script), inputs: configuration.inputs,
             checkInputs: configuration.checkInputs, limits: configuration.limits, connectorOptions: configuration.connectorOptions,
             sessionMemoryBytes: configuration.run.sessionMemoryBytes, record: recordsTranscript,
             replay: transcript.map { Dictionary(grouping: $0.entries, by: \.target) })
         let plan = Supervisor.Plan(
             jobs: jobs, checks: Dictionary(uniqueKeysWithValues: active.map { ($0.id, $0.descriptor) }), context: context,
             settings: configuration.run)
-        let supervisor = Supervisor(plan: plan, launcher: launcher, logger: logger, cancellation: cancellation)
+        let supervisor = Supervisor(plan: plan, launcher: launcher, logger: logger, cancellation: cancellation, secrets: secrets)
         var outcome = supervisor.run()
         for (server, peak) in supervisor.peakConnections.sorted(by: { $0.key < $1.key }) {
             logger.debug("\(server): at most \(peak) audit connection\(peak == 1 ? "" : "s") at once")
@@ -128,18 +134,19 @@ public struct Auditor: Sendable {
                     target: "assay", resource: problem.location.path, message: problem.description,
                     remediation: "Fix the check file; `assay checks lint \(problem.location.path)` shows every problem."))
         }
+        outcome.findings += WeakCredentialFindings.findings(secrets)
         let finishedAt = Self.unixNow()
         let report = ReportAssembler.assemble(
             findings: outcome.findings, checks: active.filter { ran.contains($0.id) }, targets: targets.map(\.info),
             configuration: configuration, startedAt: startedAt, finishedAt: finishedAt, incomplete: outcome.incomplete)
         let record = Transcript(tool: report.tool, targets: targets.map(\.info), entries: Array(outcome.entries.values))
-        return AuditResult(report: report, transcript: record, roundTrips: outcome.roundTrips)
+        return AuditResult(report: report, transcript: record, roundTrips: outcome.roundTrips, secrets: secrets)
     }
 
     private var launcher: any WorkerLauncher {
         switch isolation {
         case .threads:
-            return ThreadLauncher(kinds: configuration.kinds)
+            return ThreadLauncher(kinds: configuration.kinds, secrets: secrets)
         case .workerProcesses(let executable):
             let cpuSeconds = Int(configuration.run.runTimeout.components.seconds) + 60
             return ProcessLauncher(
@@ -156,7 +163,8 @@ public struct Auditor: Sendable {
         var names: Set<String> = []
         for target in configuration.targets {
             guard names.insert(target.name).inserted else { throw ConfigurationError("two targets are named '\(target.name)'") }
-            resolved.append(try ConnectorFactory.resolve(target, kinds: configuration.kinds, options: configuration.connectorOptions))
+            resolved.append(
+                try ConnectorFactory.resolve(target, kinds: configuration.kinds, options: configuration.connectorOptions, secrets: secrets))
         }
         return resolved
     }

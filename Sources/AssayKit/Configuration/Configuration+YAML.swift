@@ -25,10 +25,9 @@ extension Configuration {
         do {
             let resolver = Resolver.default.removing(.timestamp)
             document = try YAMLValue.json(Yams.load(yaml: text, resolver) ?? [String: Any]())
-        } catch let error as YamlError {
-            throw ConfigurationError("\(file): invalid YAML: \(error)")
         } catch {
-            throw ConfigurationError("\(file): invalid YAML: \(error)")
+            // Yams' messages quote the offending line (the whole file, for a duplicate key).
+            throw ConfigurationError(ConfigurationErrorText.yaml(error, file: file))
         }
         var reader = ConfigurationReader(file: file, baseDirectory: baseDirectory, kinds: kinds)
         return try reader.read(document)
@@ -71,7 +70,8 @@ struct ConfigurationReader {
         guard let value, !value.isNull else { return [:] }
         guard case .object(let members) = value else { throw fail(path, "expected a mapping") }
         for key in members.keys.sorted() where !keys.contains(key) {
-            throw fail(path, "unknown key '\(key)' (expected \(keys.sorted().joined(separator: ", ")))")
+            let shown = ConfigurationErrorText.shown(key, expected: Array(keys))
+            throw fail(path, "unknown key \(shown) (expected \(keys.sorted().joined(separator: ", ")))")
         }
         return members
     }
@@ -152,7 +152,8 @@ struct ConfigurationReader {
             let fields = try object(item, path, keys: ["name", "kind", "url", "path", "password_env", "password_file"])
             guard let kindName = try string(fields["kind"], "\(path).kind") else { throw fail(path, "missing 'kind'") }
             guard let kind = kinds.kind(named: kindName), let descriptor = kinds[kind] else {
-                throw fail("\(path).kind", "unknown kind '\(kindName)' (expected \(kinds.namesList))")
+                let shown = ConfigurationErrorText.shown(kindName, expected: kinds.kinds.map(\.rawValue))
+                throw fail("\(path).kind", "unknown kind \(shown) (expected \(kinds.namesList))")
             }
             let key = descriptor.location.yamlKey
             guard let written = try string(fields[key], "\(path).\(key)") else { throw fail(path, "a \(kindName) target needs '\(key)'") }
@@ -229,7 +230,8 @@ struct ConfigurationReader {
             var verdicts: Set<Verdict> = []
             for name in try strings(fields["pass_on"], "policy.pass_on") {
                 guard let v = Verdict(rawValue: name.uppercased()) else {
-                    throw fail("policy.pass_on", "unknown verdict '\(name)' (expected CERTIFIED, CONDITIONAL, NOT CERTIFIED)")
+                    let shown = ConfigurationErrorText.shown(name, expected: ["CERTIFIED", "CONDITIONAL", "NOT CERTIFIED"])
+                    throw fail("policy.pass_on", "unknown verdict \(shown) (expected CERTIFIED, CONDITIONAL, NOT CERTIFIED)")
                 }
                 verdicts.insert(v)
             }

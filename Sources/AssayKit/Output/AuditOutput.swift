@@ -42,11 +42,13 @@ public enum AuditOutput {
     }
 
     /// Writes the renderers' files (all of ``OutputRenderers/all`` unless told otherwise) and,
-    /// when signing, the certification over them.
+    /// when signing, the certification over them. The result is scrubbed of its secrets first
+    /// (``AuditResult/scrubbed()``): every file, and what the certification signs, is scrubbed.
     public static func write(
         _ result: AuditResult, to directory: String, includeTranscript: Bool, signing: Signing?,
         renderers: [any OutputRenderer] = OutputRenderers.all
     ) throws(OutputError) -> Written {
+        let result = result.scrubbed()
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

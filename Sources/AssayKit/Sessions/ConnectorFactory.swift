@@ -8,7 +8,7 @@ import Foundation
 enum ConnectorFactory {
     /// Resolves a target's password and checks that it can be audited at all. Connects to nothing.
     static func resolve(
-        _ target: TargetConfiguration, kinds: TargetKindRegistry, options: ConnectorOptions
+        _ target: TargetConfiguration, kinds: TargetKindRegistry, options: ConnectorOptions, secrets: SecretRegistry
     ) throws(ConfigurationError) -> ResolvedTarget {
         guard let descriptor = kinds[target.kind] else {
             throw ConfigurationError("target \(target.name): unknown kind '\(target.kind)' (expected \(kinds.namesList))")
@@ -17,6 +17,7 @@ enum ConnectorFactory {
             throw ConfigurationError("target \(target.name): \(problem)")
         }
         let password = try resolvePassword(target)
+        CredentialRegistration.register(target, password: password, in: secrets)
         let connector = descriptor.makeConnector(location: target.location, password: password, options: options)
         connector.close()
         return ResolvedTarget(

@@ -6,7 +6,8 @@ import AssayCore
 /// The first line is a header `{"assay_transcript": 1, "tool": …, "targets": […]}`; each further
 /// line is one distinct call: `{"target", "operation", "arguments", "result"}` or `… "error":
 /// {"kind", "message"}`, with `"ms"` its duration. Lines are sorted by target, operation and
-/// arguments. Connectors redact secrets before answering, so a transcript holds none.
+/// arguments. Connectors redact secrets before answering, and ``AuditResult/scrubbed()`` scrubs
+/// the entries once more by context and by value before they are written (``AuditOutput``, `--record`).
 /// `assay run --replay transcript.jsonl` reruns every check against it with no server.
 public struct Transcript: Sendable {
     /// One recorded call.

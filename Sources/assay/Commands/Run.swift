@@ -62,9 +62,20 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        // Every secret the run is given or finds; every output below is scrubbed with it, error
+        // messages included.
+        let secrets = SecretRegistry()
+        do {
+            try run(secrets: secrets)
+        } catch let error as ConfigurationError {
+            throw ConfigurationError(OutputScrubber(registry: secrets).scrub(error.message))
+        }
+    }
+
+    private func run(secrets: SecretRegistry) throws {
         let started = Date()
         let configuration = try makeConfiguration()
-        var logger = Logger(label: "assay") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "assay") { ScrubbingLogHandler(StreamLogHandler.standardError(label: $0), secrets: secrets) }
         logger.logLevel = verbose ? .debug : .warning
         let transcript = try replay.map { path throws(ConfigurationError) -> Transcript in
             guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("cannot read the transcript \(path)") }
@@ -86,8 +97,8 @@ struct Run: ParsableCommand {
 
         let auditor = Auditor(
             configuration: configuration, logger: logger, isolation: .workerProcesses(executable: Self.executablePath),
-            recordsTranscript: record != nil)
-        let result = try auditor.run(replaying: transcript)
+            recordsTranscript: record != nil, secrets: secrets)
+        let result = try auditor.run(replaying: transcript).scrubbed()
         var written: AuditOutput.Written?
         if let out {
             written = try AuditOutput.write(result, to: out, includeTranscript: record != nil, signing: signing)
@@ -103,9 +114,9 @@ struct Run: ParsableCommand {
         }
         let elapsed = Date().timeIntervalSince(started)
         if quiet {
-            Terminal.out(TerminalSummary.verdictLine(result.report))
+            Terminal.out(secrets.scrub(TerminalSummary.verdictLine(result.report)))
         } else {
-            Terminal.out(TerminalSummary.render(result, elapsed: elapsed, written: written?.paths ?? [], failOn: failOn))
+            Terminal.out(secrets.scrub(TerminalSummary.render(result, elapsed: elapsed, written: written?.paths ?? [], failOn: failOn)))
         }
         if verbose {
             for (target, count) in result.roundTrips.sorted(by: { $0.key < $1.key }) {

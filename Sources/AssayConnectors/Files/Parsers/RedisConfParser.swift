@@ -59,7 +59,10 @@ enum RedisConfParser {
                         [.string(args[0]), SecretRedaction.describe(args[1])] + args.dropFirst(2).map { .string($0) }
                     renamed[args[0].lowercased()] = ["disabled": .bool(args[1].isEmpty), "line": number]
                 default:
-                    shown = args.map { .string(TextRedaction.text($0)) }
+                    let secret = SecretArgumentRules.secretIndexes(directive: name, arguments: args)  // sentinel auth-pass
+                    shown = args.enumerated().map { index, arg in
+                        secret.contains(index) ? SecretRedaction.describe(arg) : .string(TextRedaction.text(arg))
+                    }
                 }
                 settings[name] = .string(
                     shown.map { $0.stringValue ?? TextRedaction.placeholder }.joined(separator: " "))

@@ -51,6 +51,9 @@ enum WorkerMessage: Sendable {
     case release(server: String)
     /// Every check of the job ran; the round trips each target's session made.
     case done(job: Int, roundTrips: [String: Int])
+    /// Secret values this worker's connectors found, and weak credentials: the supervisor scrubs
+    /// every output of them.
+    case secrets(values: [String], weak: [SecretRegistry.WeakCredential])
 
     var json: JSONValue {
         switch self {
@@ -67,6 +70,8 @@ enum WorkerMessage: Sendable {
         case .release(let server): return ["t": "release", "server": .string(server)]
         case .done(let job, let roundTrips):
             return ["t": "done", "job": .int(Int64(job)), "round_trips": .object(roundTrips.mapValues { .int(Int64($0)) })]
+        case .secrets(let values, let weak):
+            return ["t": "secrets", "values": .array(values.map { .string($0) }), "weak": .array(weak.map(\.json))]
         }
     }
 
@@ -96,6 +101,10 @@ enum WorkerMessage: Sendable {
         case "release":
             guard let server = json["server"]?.stringValue else { return nil }
             self = .release(server: server)
+        case "secrets":
+            self = .secrets(
+                values: (json["values"]?.arrayValue ?? []).compactMap(\.stringValue),
+                weak: (json["weak"]?.arrayValue ?? []).compactMap(SecretRegistry.WeakCredential.init(json:)))
         case "done":
             guard let job else { return nil }
             self = .done(job: job, roundTrips: (json["round_trips"]?.objectValue ?? [:]).compactMapValues { $0.intValue.map { Int($0) } })

@@ -71,6 +71,7 @@ extension RunContext {
     var json: JSONValue {
         var object: [String: JSONValue] = [
             "targets": .array(targets.map(\.json)),
+            "secrets": .array(secrets.map { .string($0) }),
             "scripts": .array(scripts.map { ["path": .string($0.path), "source": .string(Data($0.source).base64EncodedString())] }),
             "inputs": .object(inputs),
             "check_inputs": .object(checkInputs.mapValues { .object($0) }),
@@ -93,7 +94,7 @@ extension RunContext {
             })
         else { return nil }
         self.init(
-            kinds: kinds, targets: targets, scripts: scripts, inputs: json["inputs"]?.objectValue ?? [:],
+            kinds: kinds, secrets: (json["secrets"]?.arrayValue ?? []).compactMap(\.stringValue), targets: targets, scripts: scripts, inputs: json["inputs"]?.objectValue ?? [:],
             checkInputs: (json["check_inputs"]?.objectValue ?? [:]).compactMapValues(\.objectValue),
             limits: SandboxLimits(json: json["limits"] ?? .null),
             connectorOptions: ConnectorOptions(json: json["connector_options"] ?? .null),
@@ -113,5 +114,18 @@ extension Job {
             let checks = json["checks"]?.arrayValue?.compactMap(\.stringValue)
         else { return nil }
         self.init(id: Int(id), target: target, checks: checks, attempt: Int(json["attempt"]?.intValue ?? 0))
+    }
+}
+
+extension SecretRegistry.WeakCredential {
+    var json: JSONValue {
+        ["target": .string(target), "source": .string(source), "reason": .string(reason), "length": .int(Int64(length))]
+    }
+
+    init?(json: JSONValue) {
+        guard let target = json["target"]?.stringValue, let source = json["source"]?.stringValue,
+            let reason = json["reason"]?.stringValue
+        else { return nil }
+        self.init(target: target, source: source, reason: reason, length: Int(json["length"]?.intValue ?? 0))
     }
 }

@@ -18,6 +18,9 @@ struct RunContext: Sendable {
     /// The kinds the run knows. Not sent to worker processes: a worker uses the registry its
     /// executable serves with (``AssayWorker/serveIfRequested(arguments:kinds:)``).
     var kinds: TargetKindRegistry
+    /// The secrets the supervisor knows (the run's credentials): a worker scrubs its connectors'
+    /// answers of them, and of what it finds itself, which it sends back (``WorkerMessage/secrets``).
+    var secrets: [String]
     var targets: [ResolvedTarget]
     var scripts: [CheckScript]
     var inputs: [String: JSONValue]

@@ -29,6 +29,7 @@ final class Supervisor {
     private let launcher: any WorkerLauncher
     private let logger: Logger
     private let cancellation: RunCancellation
+    private let secrets: SecretRegistry
     private var outcome = RunOutcome()
     private var pending: [Job]
     private var workers: [Worker] = []
@@ -40,8 +41,9 @@ final class Supervisor {
     /// How many times a target's remaining checks may move to a fresh worker.
     static let continuations = 1
 
-    init(plan: Plan, launcher: any WorkerLauncher, logger: Logger, cancellation: RunCancellation) {
+    init(plan: Plan, launcher: any WorkerLauncher, logger: Logger, cancellation: RunCancellation, secrets: SecretRegistry) {
         self.plan = plan
+        self.secrets = secrets
         self.launcher = launcher
         self.logger = logger
         self.cancellation = cancellation
@@ -207,6 +209,8 @@ final class Supervisor {
             outcome.add(entry)
         case .log(_, let line):
             logger.debug("\(line)")
+        case .secrets(let values, let weak):
+            secrets.register(values: values, weakCredentials: weak)
         case .acquire(let request, let server):
             if stopping == nil, slots.take(server) {
                 worker.secondary.append(server)

@@ -125,11 +125,13 @@ struct ProcessLauncher: WorkerLauncher {
 /// a check stalled in C code keeps its thread until it ends, though the run goes on without it.
 struct ThreadLauncher: WorkerLauncher {
     let kinds: TargetKindRegistry
+    /// The run's registry: a worker thread's connectors register what they find in it directly.
+    let secrets: SecretRegistry
 
     func launch() -> WorkerHandle? {
         guard let (mine, theirs) = Descriptor.socketPair() else { return nil }
-        let thread = Thread { [kinds] in
-            WorkerLoop(fd: theirs, kinds: kinds).serve()
+        let thread = Thread { [kinds, secrets] in
+            WorkerLoop(fd: theirs, kinds: kinds, secrets: secrets).serve()
             Descriptor.close(theirs)
         }
         thread.stackSize = 16 << 20

@@ -31,10 +31,11 @@ final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
     private var checkDeadline = Deadline.distantFuture
     private var currentCheck = ""
     private let handleSpecs: [TargetKind: HandleSpec]
+    private let secrets: SecretRegistry
 
     init(
         context: RunContext, job: Job, declaredInputs: [String: [String: JSONValue]], broker: any ConnectionBroker,
-        sink: any WorkerEventSink
+        sink: any WorkerEventSink, secrets: SecretRegistry
     ) {
         self.context = context
         self.job = job
@@ -42,6 +43,7 @@ final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
         self.broker = broker
         self.sink = sink
         self.handleSpecs = context.kinds.handles
+        self.secrets = secrets
     }
 
     func beginCheck(_ id: String, deadline: Deadline) {
@@ -129,7 +131,8 @@ final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
         if let replay = context.replay {
             connector = ReplayConnector(info: target.info, entries: replay[name] ?? [])
         } else if let descriptor = context.kinds[target.info.kind] {
-            connector = descriptor.makeConnector(location: target.location, password: target.password, options: context.connectorOptions)
+            let made = descriptor.makeConnector(location: target.location, password: target.password, options: context.connectorOptions)
+            connector = SecretCollectingConnector(made, registry: secrets)
         } else {
             return .failure(HostCallFailure(grade: .unavailable, message: "\(name): this worker knows no target kind '\(target.info.kind)'"))
         }

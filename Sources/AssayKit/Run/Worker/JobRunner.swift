@@ -18,11 +18,15 @@ final class JobRunner {
     private let declaredInputs: [String: [String: JSONValue]]
     /// Scripts that failed to load here although the supervisor loaded them (a changed file).
     private let loadProblems: [String: String]
+    private let secrets: SecretRegistry
+    /// How many secrets the supervisor has heard of from this worker.
+    private var reportedSecrets = (values: 0, weak: 0)
 
     /// Loads the context's scripts (the supervisor has validated them; they are loaded again here
     /// because a check's `run` function lives only inside a Lua state of this process).
-    init(context: RunContext) {
+    init(context: RunContext, secrets: SecretRegistry) {
         self.context = context
+        self.secrets = secrets
         var checks: [String: Check] = [:]
         var problems: [String: String] = [:]
         for script in context.scripts {
@@ -38,7 +42,7 @@ final class JobRunner {
 
     func run(_ job: Job, sink: any WorkerEventSink, broker: any ConnectionBroker) {
         let environment = JobEnvironment(
-            context: context, job: job, declaredInputs: declaredInputs, broker: broker, sink: sink)
+            context: context, job: job, declaredInputs: declaredInputs, broker: broker, sink: sink, secrets: secrets)
         guard let target = context.target(named: job.target) else {
             sink.send(.done(job: job.id, roundTrips: [:]))
             return
@@ -61,13 +65,24 @@ final class JobRunner {
             }
             environment.beginCheck(id, deadline: .after(context.limits.timeout))
             let outcome = CheckRunner.run(check, on: target.info, environment: environment, limits: context.limits)
+            reportSecrets(to: sink)  // before the findings that may hold them
             sink.send(.finished(
                 job: job.id, check: id, findings: outcome.findings, instructions: outcome.instructions,
                 memoryPeak: outcome.memoryPeak))
         }
+        reportSecrets(to: sink)
         // Connections close before the supervisor hears of the end and gives their slots to others.
         let roundTrips = environment.roundTrips
         environment.close()
         sink.send(.done(job: job.id, roundTrips: roundTrips))
+    }
+
+    /// Sends the secrets found since the last report, if any.
+    private func reportSecrets(to sink: any WorkerEventSink) {
+        let values = secrets.values
+        let weak = secrets.weakCredentials
+        guard values.count != reportedSecrets.values || weak.count != reportedSecrets.weak else { return }
+        reportedSecrets = (values.count, weak.count)
+        sink.send(.secrets(values: values, weak: weak))
     }
 }

@@ -12,6 +12,9 @@ import Foundation
 final class WorkerLoop: WorkerEventSink, ConnectionBroker, @unchecked Sendable {  // mutable state guarded by `condition`
     private let fd: Int32
     private let kinds: TargetKindRegistry
+    /// The secrets of this worker's connectors: the run's own registry for a worker thread, one of
+    /// this process's for a worker process (seeded from the context, sent back as it grows).
+    private let secrets: SecretRegistry?
     private let writeLock = NSLock()
     private let condition = NSCondition()
     private var context: RunContext?
@@ -23,9 +26,10 @@ final class WorkerLoop: WorkerEventSink, ConnectionBroker, @unchecked Sendable {
     private var requested: [Int: String] = [:]
     private var nextRequest = 0
 
-    init(fd: Int32, kinds: TargetKindRegistry) {
+    init(fd: Int32, kinds: TargetKindRegistry, secrets: SecretRegistry? = nil) {
         self.fd = fd
         self.kinds = kinds
+        self.secrets = secrets
     }
 
     /// Runs until the supervisor closes the socket (or sends something this worker cannot read).
@@ -34,7 +38,9 @@ final class WorkerLoop: WorkerEventSink, ConnectionBroker, @unchecked Sendable {
         reader.stackSize = 1 << 20
         reader.start()
         guard let context = waitForContext() else { return }
-        let runner = JobRunner(context: context)
+        let registry = secrets ?? SecretRegistry()
+        registry.register(values: context.secrets, weakCredentials: [])
+        let runner = JobRunner(context: context, secrets: registry)
         send(.ready)
         while let job = nextJob() {
             runner.run(job, sink: self, broker: self)
