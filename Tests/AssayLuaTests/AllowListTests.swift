@@ -104,7 +104,7 @@ struct PreludeTests {
         let prelude = try String(contentsOfFile: Self.path, encoding: .utf8)
         let declared = Set(header.matches(of: /X\(\w+, \d+, "(\w+)"\)/).map { String($0.1) })
         let used = Set(prelude.matches(of: /OP\.(\w+)/).map { String($0.1) })
-        #expect(declared == ["call", "finding", "input", "targets", "log", "line", "handle"])
+        #expect(declared == ["call", "finding", "input", "targets", "log", "line", "handle", "components"])
         #expect(used == declared)
     }
 }

@@ -51,8 +51,9 @@ public enum Certifier {
             let old = try Attestation(certificationFile: envelopeFile)
             previous = Attestation.Previous(
                 sha256: Digest.sha256Hex(envelopeFile), issuedAt: old.issuedAt, verdict: old.verdict)
+            let aliases = Dictionary(report.checks.flatMap { check in check.aliases.map { ($0, check.id) } }, uniquingKeysWith: { a, _ in a })
             diff = CertificationDiff(
-                oldFindings: old.findings, oldScores: old.scores, oldVerdict: old.verdict,
+                oldFindings: old.findings.map { CertificationDiff.renamed($0, aliases) }, oldScores: old.scores, oldVerdict: old.verdict,
                 newFindings: report.findings, newScores: report.scores, newVerdict: report.verdict)
         }
 

@@ -43,11 +43,24 @@ public struct CertificationDiff: Hashable, Sendable {
     public var oldVerdict: Verdict
     public var newVerdict: Verdict
 
-    /// The diff of two attestations.
+    /// The diff of two attestations. A finding of the old one under a check id the new one lists as
+    /// an alias (a check that was renamed or merged) is compared under the new id.
     public init(old: Attestation, new: Attestation) {
+        var aliases: [String: String] = [:]
+        for check in new.predicate["checks"]?.arrayValue ?? [] {
+            guard let id = check["id"]?.stringValue else { continue }
+            for alias in check["aliases"]?.arrayValue?.compactMap(\.stringValue) ?? [] { aliases[alias] = id }
+        }
         self.init(
-            oldFindings: old.findings, oldScores: old.scores, oldVerdict: old.verdict,
+            oldFindings: old.findings.map { Self.renamed($0, aliases) }, oldScores: old.scores, oldVerdict: old.verdict,
             newFindings: new.findings, newScores: new.scores, newVerdict: new.verdict)
+    }
+
+    static func renamed(_ finding: Finding, _ aliases: [String: String]) -> Finding {
+        guard let id = aliases[finding.checkID] else { return finding }
+        var finding = finding
+        finding.checkID = id
+        return finding
     }
 
     /// The diff of two certification files (`.json` or `.md`), read without verification.

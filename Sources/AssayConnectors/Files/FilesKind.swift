@@ -34,7 +34,8 @@ extension TargetKindDescriptor {
         problems: { operation, answer in
             guard operation == "configs", case .array(let documents) = answer else { return (answer, []) }
             return FilesConnector.splitUnreadable(documents)
-        })
+        },
+        discovery: .fromConnector { target, ask in FilesDiscovery.candidates(of: target, ask: ask) })
 }
 
 extension FilesConnector {

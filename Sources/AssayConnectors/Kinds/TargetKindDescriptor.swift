@@ -65,6 +65,23 @@ public struct TargetKindDescriptor: Sendable {
     private let server: @Sendable (_ location: String) -> String?
     private let check: @Sendable (_ location: String) -> String?
     private let problems: @Sendable (_ operation: String, _ answer: JSONValue) -> (JSONValue, [AnswerProblem])
+    /// How the kind finds the components its targets take part in.
+    public let discovery: Discovery
+
+    /// How discovery asks a target's connector: an operation and its arguments, the answer or nil.
+    public typealias Ask = (_ operation: String, _ arguments: [JSONValue]) -> JSONValue?
+
+    /// How a kind finds the components its targets take part in (``ComponentCandidate``s), which
+    /// grouping then matches into the run's components.
+    public enum Discovery: Sendable {
+        /// Its targets are in no component.
+        case none
+        /// From the target's location alone (a live server: its port), in the supervisor.
+        case fromLocation(@Sendable (_ target: TargetInfo, _ location: String) -> [ComponentCandidate])
+        /// By asking the target (a folder's files, an engine's containers): in a worker, like a check,
+        /// before the checks run; its calls are memoized and recorded like theirs.
+        case fromConnector(@Sendable (_ target: TargetInfo, _ ask: Ask) -> [ComponentCandidate])
+    }
 
     /// - Parameters:
     ///   - connect: makes the connector for a location (opening no connection yet).
@@ -73,12 +90,14 @@ public struct TargetKindDescriptor: Sendable {
     ///   - check: why a location cannot be audited at all (checked before the run), or nil.
     ///   - problems: splits the parts of an answer the connector could not read (a file that does
     ///     not parse) from the rest; each becomes an `error` finding of the check that asked.
+    ///   - discovery: how it finds the components its targets take part in.
     public init(
         kind: TargetKind, title: String, location: Location, handle: HandleSpec, testStack: TestStackHook?,
         connect: @escaping @Sendable (_ location: String, _ password: String?, _ options: ConnectorOptions) -> any Connector,
         server: @escaping @Sendable (_ location: String) -> String?,
         check: @escaping @Sendable (_ location: String) -> String? = { _ in nil },
-        problems: @escaping @Sendable (_ operation: String, _ answer: JSONValue) -> (JSONValue, [AnswerProblem]) = { ($1, []) }
+        problems: @escaping @Sendable (_ operation: String, _ answer: JSONValue) -> (JSONValue, [AnswerProblem]) = { ($1, []) },
+        discovery: Discovery = .none
     ) {
         self.kind = kind
         self.title = title
@@ -89,6 +108,7 @@ public struct TargetKindDescriptor: Sendable {
         self.server = server
         self.check = check
         self.problems = problems
+        self.discovery = discovery
     }
 
     /// The connector for a target of this kind (it connects on its first call).

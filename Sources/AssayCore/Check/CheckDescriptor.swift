@@ -6,8 +6,14 @@ public struct CheckDescriptor: Hashable, Sendable {
     public var severity: Severity
     /// The scoring bucket, such as `security` or `pool-efficiency`.
     public var category: String
-    /// Connector kinds; the check runs once per target of the first kind.
+    /// Connector kinds; the check runs once per target of the first kind (unless it judges a
+    /// component: then once per component of ``component``'s kind, reading the kinds it needs).
     public var needs: [TargetKind]
+    /// The kind of component it judges (`postgres`, `pgbouncer`, `redis`, `service`), when it is a
+    /// rule over a component's sources rather than a check of one target.
+    public var component: String?
+    /// Ids it was known by before (kept working in `--only`, `--skip`, waivers and diffs).
+    public var aliases: [String]
     public var tags: [String]
     public var references: [String]
     public var remediation: String
@@ -18,7 +24,7 @@ public struct CheckDescriptor: Hashable, Sendable {
     public init(
         id: String, title: String, severity: Severity, category: String, needs: [TargetKind],
         tags: [String] = [], references: [String] = [], remediation: String = "", description: String = "",
-        source: SourceLocation
+        source: SourceLocation, component: String? = nil, aliases: [String] = []
     ) {
         self.id = id
         self.title = title
@@ -30,7 +36,12 @@ public struct CheckDescriptor: Hashable, Sendable {
         self.remediation = remediation
         self.description = description
         self.source = source
+        self.component = component
+        self.aliases = aliases
     }
+
+    /// Whether `name` is its id or one of its aliases.
+    public func isNamed(_ name: String) -> Bool { id == name || aliases.contains(name) }
 }
 
 /// A place in a file, written `path:line`.

@@ -16,11 +16,13 @@ public struct Finding: Hashable, Sendable {
     public var remediation: String
     /// The waiver that covers this finding, active or expired.
     public var waiver: Waiver?
+    /// The component it is about (``Component/name``), when it belongs to one.
+    public var component: String?
 
     public init(
         checkID: String, title: String, severity: Severity, category: String, status: Status, target: String,
         resource: String, message: String, evidence: JSONValue = .object([:]), remediation: String = "",
-        waiver: Waiver? = nil
+        waiver: Waiver? = nil, component: String? = nil
     ) {
         self.checkID = checkID
         self.title = title
@@ -33,6 +35,7 @@ public struct Finding: Hashable, Sendable {
         self.evidence = evidence
         self.remediation = remediation
         self.waiver = waiver
+        self.component = component
     }
 
     /// A failure or error that no active waiver covers.

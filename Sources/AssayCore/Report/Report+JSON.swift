@@ -21,14 +21,36 @@ extension Report {
             "waivers": .array(waivers.map(\.json)),
             "policy": policy.json,
             "incomplete": .array(incomplete.map { .string($0) }),
+            "components": .array(components.map(componentJSON)),
         ])
+    }
+}
+
+extension Report {
+    /// A component with how it fares: `score` (out of 10, null when nothing was scored), `status`
+    /// and the open findings by severity.
+    func componentJSON(_ component: Component) -> JSONValue {
+        guard case .object(var object) = component.json else { return component.json }
+        let mine = findings(ofComponent: component.name)
+        object["score"] = score(ofComponent: component.name)?.json ?? .null
+        object["status"] = .string(status(ofComponent: component.name).rawValue)
+        var open: [String: JSONValue] = [:]
+        for severity in Severity.allCases { open[severity.rawValue] = .int(Int64(mine.filter { $0.isOpen && $0.severity == severity }.count)) }
+        object["open"] = .object(open)
+        object["findings"] = .int(Int64(mine.count))
+        return .object(object)
     }
 }
 
 extension Report.CheckRecord {
     public var json: JSONValue {
-        ["id": .string(id), "title": .string(title), "severity": .string(severity.rawValue),
-         "category": .string(category), "path": .string(path), "sha256": .string(sha256)]
+        var object: [String: JSONValue] = [
+            "id": .string(id), "title": .string(title), "severity": .string(severity.rawValue),
+            "category": .string(category), "path": .string(path), "sha256": .string(sha256),
+            "aliases": .array(aliases.map { .string($0) }),
+        ]
+        if let component { object["component"] = .string(component) }
+        return .object(object)
     }
 }
 
@@ -41,6 +63,7 @@ extension Finding {
             "remediation": .string(remediation),
         ]
         if let waiver { object["waiver"] = waiver.json }
+        if let component { object["component"] = .string(component) }
         return .object(object)
     }
 
@@ -54,7 +77,7 @@ extension Finding {
             category: json["category"]?.stringValue ?? "", status: status, target: json["target"]?.stringValue ?? "",
             resource: json["resource"]?.stringValue ?? "", message: json["message"]?.stringValue ?? "",
             evidence: json["evidence"] ?? .object([:]), remediation: json["remediation"]?.stringValue ?? "",
-            waiver: json["waiver"].flatMap(Waiver.init(json:)))
+            waiver: json["waiver"].flatMap(Waiver.init(json:)), component: json["component"]?.stringValue)
     }
 }
 

@@ -39,6 +39,10 @@ public struct Report: Hashable, Sendable {
         public var path: String
         /// Hex SHA-256 of the script's bytes.
         public var sha256: String
+        /// The ids it was known by before (``CheckDescriptor/aliases``).
+        public var aliases: [String] = []
+        /// The kind of component it judges, when it is a rule over a component's sources.
+        public var component: String?
 
         public init(id: String, title: String, severity: Severity, category: String, path: String, sha256: String) {
             self.id = id
@@ -64,11 +68,13 @@ public struct Report: Hashable, Sendable {
     public var policy: Policy
     /// Why the run did not get to every check it planned; empty when it did.
     public var incomplete: [String]
+    /// The parts of the stack the findings are about, each with its sources and how it was grouped.
+    public var components: [Component]
 
     public init(
         tool: Tool, startedAt: String, finishedAt: String, targets: [TargetInfo], checks: [CheckRecord],
         findings: [Finding], scores: Scores, decision: VerdictDecision, waivers: [WaiverOutcome], policy: Policy,
-        incomplete: [String] = []
+        incomplete: [String] = [], components: [Component] = []
     ) {
         self.tool = tool
         self.startedAt = startedAt
@@ -81,6 +87,7 @@ public struct Report: Hashable, Sendable {
         self.waivers = waivers
         self.policy = policy
         self.incomplete = incomplete
+        self.components = components
     }
 
     /// Whether every planned check ran (to a pass, fail, error or skip of its own).
@@ -96,7 +103,19 @@ public struct Report: Hashable, Sendable {
     /// `error` when the target could not be checked at all, `fail` for open critical or high
     /// findings, `attention` for other open findings or some errors, `pass` otherwise.
     public func status(of target: String) -> ComponentStatus {
-        let mine = findings.filter { $0.target == target }
+        Self.status(findings.filter { $0.target == target })
+    }
+
+    /// The findings about one component.
+    public func findings(ofComponent name: String) -> [Finding] { findings.filter { $0.component == name } }
+
+    /// A component's status, as ``status(of:)`` judges a target's.
+    public func status(ofComponent name: String) -> ComponentStatus { Self.status(findings(ofComponent: name)) }
+
+    /// A component's score out of 10, as the run's overall score is computed, from its findings alone.
+    public func score(ofComponent name: String) -> Score? { Scores.compute(findings(ofComponent: name), policy: policy).overall }
+
+    private static func status(_ mine: [Finding]) -> ComponentStatus {
         let errors = mine.filter { $0.status == .error }.count
         if errors > 0, !mine.contains(where: { $0.status == .pass || $0.status == .fail }) { return .error }
         if mine.contains(where: { $0.status == .fail && $0.severity >= .high }) { return .fail }

@@ -105,27 +105,60 @@ public struct Auditor: Sendable {
             return CheckLoader.loadAll(others, limits: configuration.limits, kinds: configuration.kinds.kinds).checks
         }
 
-        var jobs: [Job] = []
-        var ran: Set<String> = []
-        for target in targets {
-            let work = active.filter { $0.descriptor.needs.first == target.info.kind }.map(\.id)
-            guard !work.isEmpty else { continue }
-            ran.formUnion(work)
-            jobs.append(Job(id: jobs.count + 1, target: target.info.name, checks: work))
+        // Phase 1: discovery — the components each target takes part in (live servers say it from
+        // their location; folders and engines are asked, in workers, like checks). A replayed run
+        // takes the components its transcript recorded.
+        var located: [ComponentCandidate] = []
+        var discoveryJobs: [Job] = []
+        if transcript?.components == nil {
+            for target in targets {
+                switch configuration.kinds[target.info.kind]?.discovery {
+                case .fromLocation(let discover)?: located += discover(target.info, target.location)
+                case .fromConnector?: discoveryJobs.append(Job(id: discoveryJobs.count + 1, target: target.info.name, runs: [], discover: true))
+                case .none?, nil: break
+                }
+            }
+        }
+        // Phase 2: the checks — a target check on every target of its kind, a component rule on
+        // every component of its kind, in the job of the component's primary target.
+        let targetChecks = active.filter { $0.descriptor.component == nil }
+        let componentChecks = active.filter { $0.descriptor.component != nil }
+        let stated = configuration.components
+        let recorded = transcript?.components
+        let locatedCandidates = located
+        let planned = PlannedChecks()
+        let firstID = discoveryJobs.count + 1
+        let phase2: @Sendable ([ComponentCandidate]) -> (jobs: [Job], components: [Component]) = { discovered in
+            let components = recorded ?? ComponentGrouping.group(locatedCandidates + discovered, stated: stated)
+            var jobs: [Job] = []
+            for target in targets {
+                var runs = targetChecks.filter { $0.descriptor.needs.first == target.info.kind }.map { CheckRun($0.id) }
+                for component in components where component.primaryTarget == target.info.name {
+                    runs += componentChecks.filter { $0.descriptor.component == component.kind }.map { CheckRun($0.id, component: component.name) }
+                }
+                guard !runs.isEmpty else { continue }
+                planned.add(runs.map(\.check))
+                jobs.append(Job(id: firstID + jobs.count, target: target.info.name, runs: runs))
+            }
+            return (jobs, components)
         }
         let context = RunContext(
-            kinds: configuration.kinds, secrets: secrets.values, targets: targets, scripts: active.filter { ran.contains($0.id) }.map(\.script), inputs: configuration.inputs,
+            kinds: configuration.kinds, secrets: secrets.values, targets: targets, scripts: active.map(\.script), inputs: configuration.inputs,
             checkInputs: configuration.checkInputs, limits: configuration.limits, connectorOptions: configuration.connectorOptions,
             sessionMemoryBytes: configuration.run.sessionMemoryBytes, record: recordsTranscript,
             replay: transcript.map { Dictionary(grouping: $0.entries, by: \.target) })
         let plan = Supervisor.Plan(
-            jobs: jobs, checks: Dictionary(uniqueKeysWithValues: active.map { ($0.id, $0.descriptor) }), context: context,
-            settings: configuration.run)
+            jobs: discoveryJobs, checks: Dictionary(uniqueKeysWithValues: active.map { ($0.id, $0.descriptor) }), context: context,
+            settings: configuration.run, next: phase2)
         let supervisor = Supervisor(plan: plan, launcher: launcher, logger: logger, cancellation: cancellation, secrets: secrets)
         var outcome = supervisor.run()
         for (server, peak) in supervisor.peakConnections.sorted(by: { $0.key < $1.key }) {
             logger.debug("\(server): at most \(peak) audit connection\(peak == 1 ? "" : "s") at once")
         }
+        for component in outcome.components {
+            logger.debug("component \(component.name) (\(component.kind); \(component.sourcesText)): \(component.decisions.joined(separator: "; "))")
+        }
+        let ran = planned.checks
 
         for problem in problems {
             outcome.findings.append(
@@ -138,8 +171,10 @@ public struct Auditor: Sendable {
         let finishedAt = Self.unixNow()
         let report = ReportAssembler.assemble(
             findings: outcome.findings, checks: active.filter { ran.contains($0.id) }, targets: targets.map(\.info),
-            configuration: configuration, startedAt: startedAt, finishedAt: finishedAt, incomplete: outcome.incomplete)
-        let record = Transcript(tool: report.tool, targets: targets.map(\.info), entries: Array(outcome.entries.values))
+            configuration: configuration, startedAt: startedAt, finishedAt: finishedAt, incomplete: outcome.incomplete,
+            components: outcome.components)
+        let record = Transcript(
+            tool: report.tool, targets: targets.map(\.info), entries: Array(outcome.entries.values), components: outcome.components)
         return AuditResult(report: report, transcript: record, roundTrips: outcome.roundTrips, secrets: secrets)
     }
 
@@ -170,4 +205,13 @@ public struct Auditor: Sendable {
     }
 
     static func unixNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
+}
+
+/// The checks the second phase planned, handed back from the supervisor's thread.
+private final class PlannedChecks: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var ids: Set<String> = []
+
+    func add(_ checks: [String]) { lock.withLock { ids.formUnion(checks) } }
+    var checks: Set<String> { lock.withLock { ids } }
 }

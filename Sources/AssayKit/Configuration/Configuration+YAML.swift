@@ -60,7 +60,7 @@ struct ConfigurationReader {
     let baseDirectory: String
     let kinds: TargetKindRegistry
 
-    static let topLevelKeys: Set<String> = ["targets", "checks", "inputs", "waivers", "policy", "limits"]
+    static let topLevelKeys: Set<String> = ["targets", "components", "checks", "inputs", "waivers", "policy", "limits"]
 
     func fail(_ path: String, _ message: String) -> ConfigurationError {
         ConfigurationError("\(file): \(path): \(message)")
@@ -107,6 +107,7 @@ struct ConfigurationReader {
         let top = try object(document, "(top level)", keys: Self.topLevelKeys)
         var configuration = Configuration(kinds: kinds)
         configuration.targets = try targets(top["targets"])
+        configuration.components = try components(top["components"])
         let checks = try object(top["checks"], "checks", keys: ["paths", "builtin", "include", "exclude"])
         configuration.checkPaths = try strings(checks["paths"], "checks.paths").map(resolve)
         if let builtin = checks["builtin"] {
@@ -170,6 +171,31 @@ struct ConfigurationReader {
                 TargetConfiguration(
                     name: name, kind: kind, location: location, passwordEnv: try string(fields["password_env"], "\(path).password_env"),
                     passwordFile: try string(fields["password_file"], "\(path).password_file").map(resolve)))
+        }
+        return result
+    }
+
+    func components(_ value: JSONValue?) throws(ConfigurationError) -> [ComponentStatement] {
+        guard let value, !value.isNull else { return [] }
+        guard case .array(let items) = value else { throw fail("components", "expected a list") }
+        var result: [ComponentStatement] = []
+        for (i, item) in items.enumerated() {
+            let path = "components[\(i)]"
+            let fields = try object(item, path, keys: ["name", "kind", "targets", "files", "services", "containers"])
+            guard let name = try string(fields["name"], "\(path).name"), !name.isEmpty else { throw fail(path, "missing 'name'") }
+            if result.contains(where: { $0.name == name }) { throw fail("\(path).name", "duplicate component name '\(name)'") }
+            let kind = try string(fields["kind"], "\(path).kind")
+            if let kind, !["postgres", "pgbouncer", "redis", "service"].contains(kind) {
+                throw fail("\(path).kind", "unknown component kind (expected postgres, pgbouncer, redis, service)")
+            }
+            let statement = ComponentStatement(
+                name: name, kind: kind, targets: try strings(fields["targets"], "\(path).targets"),
+                files: try strings(fields["files"], "\(path).files"), services: try strings(fields["services"], "\(path).services"),
+                containers: try strings(fields["containers"], "\(path).containers"))
+            if statement.targets.isEmpty, statement.files.isEmpty, statement.services.isEmpty, statement.containers.isEmpty {
+                throw fail(path, "a component needs at least one of targets, files, services, containers")
+            }
+            result.append(statement)
         }
         return result
     }

@@ -37,6 +37,8 @@ public struct Configuration: Sendable {
     public var connectorOptions: ConnectorOptions
     /// Workers, deadlines and the per-server connection budget of the run.
     public var run: RunSettings
+    /// Components stated rather than inferred (`components:` in assay.yaml).
+    public var components: [ComponentStatement] = []
 
     public init(
         targets: [TargetConfiguration] = [], checkPaths: [String] = [], builtinChecks: Bool = true, include: [String] = [], exclude: [String] = [],
@@ -61,7 +63,7 @@ public struct Configuration: Sendable {
 
     /// Whether a check is selected by ``include`` and not removed by ``exclude``.
     public func selects(_ descriptor: CheckDescriptor) -> Bool {
-        func matches(_ list: [String]) -> Bool { list.contains(descriptor.id) || list.contains(where: descriptor.tags.contains) }
+        func matches(_ list: [String]) -> Bool { list.contains(where: descriptor.isNamed) || list.contains(where: descriptor.tags.contains) }
         return (include.isEmpty || matches(include)) && !matches(exclude)
     }
 

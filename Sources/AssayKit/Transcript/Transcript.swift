@@ -32,11 +32,15 @@ public struct Transcript: Sendable {
     public var tool: Report.Tool
     public var targets: [TargetInfo]
     public var entries: [Entry]
+    /// The components the run grouped, so a replay judges the same components (nil in a
+    /// transcript older than components).
+    public var components: [Component]?
 
-    public init(tool: Report.Tool, targets: [TargetInfo], entries: [Entry]) {
+    public init(tool: Report.Tool, targets: [TargetInfo], entries: [Entry], components: [Component]? = nil) {
         self.tool = tool
         self.targets = targets
         self.entries = entries
+        self.components = components
     }
 
     static func key(operation: String, arguments: [JSONValue]) -> String {
@@ -47,11 +51,9 @@ public struct Transcript: Sendable {
     public var bytes: [UInt8] {
         let writer = JSONWriter()
         var lines: [String] = []
-        lines.append(writer.string(.object([
-            "assay_transcript": 1,
-            "tool": tool.json,
-            "targets": .array(targets.map(\.json)),
-        ])))
+        var header: [String: JSONValue] = ["assay_transcript": 1, "tool": tool.json, "targets": .array(targets.map(\.json))]
+        if let components { header["components"] = .array(components.map(\.json)) }
+        lines.append(writer.string(.object(header)))
         let sorted = entries.sorted { ($0.target, $0.key) < ($1.target, $1.key) }
         for entry in sorted { lines.append(writer.string(entry.json)) }
         return Array((lines.joined(separator: "\n") + "\n").utf8)
@@ -65,6 +67,7 @@ public struct Transcript: Sendable {
         }
         tool = header["tool"].flatMap(Report.Tool.init(json:)) ?? Report.Tool(name: "assay", version: "?")
         targets = (header["targets"]?.arrayValue ?? []).compactMap(TargetInfo.init(json:))
+        components = header["components"]?.arrayValue?.compactMap(Component.init(json:))
         entries = []
         for (index, line) in lines.dropFirst().enumerated() {
             guard let value = try? JSONParser.parse(line), let entry = Entry(json: value) else {

@@ -13,6 +13,10 @@ public protocol CheckEnvironment: Sendable {
     func input(check: String, name: String) -> JSONValue?
     /// Every target of a kind.
     func targets(kind: TargetKind) -> [TargetInfo]
+    /// The run's components of a kind (every component for nil), for `ctx:components(kind)`.
+    func components(kind: String?) -> [Component]
+    /// A target of the run by name (a component's members name their targets).
+    func target(named name: String) -> TargetInfo?
     /// The Lua handle of every target kind the run knows (`ctx:targets(kind)` may name these
     /// kinds; a target's handle has its kind's methods and no others).
     var handles: [TargetKind: HandleSpec] { get }
@@ -61,6 +65,10 @@ public struct HostCallFailure: Error, Hashable, Sendable {
 }
 
 extension CheckEnvironment {
+    /// No component (an environment for target checks only).
+    public func components(kind: String?) -> [Component] { [] }
+    public func target(named name: String) -> TargetInfo? { nil }
+
     /// The kinds `ctx:targets(kind)` may name, sorted by name.
     public var targetKinds: [TargetKind] { handles.keys.sorted() }
 }

@@ -14,11 +14,16 @@ public enum CheckRunner {
     /// Runs `check` once for `target`. Never throws and never crashes on bad check code: a script
     /// error, a stopped script or an unreachable target becomes an `error` finding, and the
     /// findings reported before it are kept.
+    ///
+    /// - Parameter component: the component a rule judges (`ctx.component`); its findings are about it.
     public static func run(
-        _ check: Check, on target: TargetInfo, environment: some CheckEnvironment, limits: SandboxLimits = SandboxLimits()
+        _ check: Check, on target: TargetInfo, component: Component? = nil, environment: some CheckEnvironment,
+        limits: SandboxLimits = SandboxLimits()
     ) -> CheckRunOutcome {
         let deadline = Deadline.after(limits.timeout)
-        let recorder = FindingRecorder(check: check.descriptor, target: target, environment: environment, limits: limits, deadline: deadline)
+        let recorder = FindingRecorder(
+            check: check.descriptor, target: target, environment: environment, limits: limits, deadline: deadline,
+            component: component?.name)
         let opened = LoadedScript.open(check.script, compiled: check.compiled, limits: limits, deadline: deadline) { call in
             recorder.handle(call)
         }
@@ -34,14 +39,16 @@ public enum CheckRunner {
             recorder.error("\(check.script.path): the script no longer returns a run function")
             return CheckRunOutcome(findings: recorder.finish(), instructions: 0, memoryPeak: 0)
         }
-        let spec: LuaValue = .table([
+        var fields: [(key: LuaValue, value: LuaValue)] = [
             (key: .string("target"), value: LuaValue(target.json)),
             (key: "check", value: .table([
                 (key: "id", value: .string(check.id)), (key: "title", value: .string(check.descriptor.title)),
                 (key: "severity", value: .string(check.descriptor.severity.rawValue)),
                 (key: "category", value: .string(check.descriptor.category)),
             ])),
-        ])
+        ]
+        if let component { fields.append((key: "component", value: LuaValue(component: component, environment: environment))) }
+        let spec: LuaValue = .table(fields)
         if case .failure(let failure) = loaded.sandbox.call(loaded.entry, [.function(run), spec]) {
             if failure.stop == .host, let stopped = recorder.stopped {
                 recorder.error(stopped)

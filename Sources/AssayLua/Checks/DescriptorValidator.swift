@@ -4,7 +4,10 @@ import AssayCore
 /// which fields a descriptor has, which are required, and what each must hold.
 enum DescriptorValidator {
     static let required = ["id", "title", "severity", "category", "needs", "run"]
-    static let optional = ["tags", "references", "remediation", "description", "inputs"]
+    static let optional = ["tags", "references", "remediation", "description", "inputs", "component", "aliases"]
+
+    /// The kinds of component a rule may judge (`component = "pgbouncer"`).
+    static let componentKinds = ["postgres", "pgbouncer", "redis", "service"]
 
     /// Upper-case words of letters and digits joined by dashes: `PGB-CLIENT-IDLE`.
     static func isValidID(_ id: String) -> Bool {
@@ -105,6 +108,14 @@ enum DescriptorValidator {
             }
             if needs.isEmpty, problems.isEmpty { problems.append("field 'needs' must name at least one target kind") }
         }
+        let component = string("component", required: false)
+        if let component, !componentKinds.contains(component) {
+            problems.append("unknown component kind '\(component)' (expected one of \(componentKinds.joined(separator: ", ")))")
+        }
+        let aliases = strings("aliases")
+        for alias in aliases where !isValidID(alias) {
+            problems.append("alias '\(alias)' must be upper-case words joined by dashes, like PGBINI-CLIENT-IDLE")
+        }
         let tags = strings("tags")
         let references = strings("references")
         let remediation = string("remediation", required: false) ?? ""
@@ -127,7 +138,8 @@ enum DescriptorValidator {
         }
         let descriptor = CheckDescriptor(
             id: id, title: title, severity: severity, category: category, needs: needs, tags: tags,
-            references: references, remediation: remediation, description: description, source: location)
+            references: references, remediation: remediation, description: description, source: location, component: component,
+            aliases: aliases)
         return .success(Check(descriptor: descriptor, script: script, declaredInputs: declared))
     }
 }

@@ -22,7 +22,14 @@ final class FindingRecorder {
 
     static let findingFields: Set<String> = ["message", "resource", "evidence", "remediation", "severity"]
 
-    init(check: CheckDescriptor, target: TargetInfo, environment: any CheckEnvironment, limits: SandboxLimits, deadline: Deadline) {
+    /// The component the run judges, if it is a component rule's run: its findings are about it.
+    private let component: String?
+
+    init(
+        check: CheckDescriptor, target: TargetInfo, environment: any CheckEnvironment, limits: SandboxLimits, deadline: Deadline,
+        component: String? = nil
+    ) {
+        self.component = component
         self.check = check
         self.target = target
         self.environment = environment
@@ -60,6 +67,9 @@ final class FindingRecorder {
             return connectorCall(args)
         case .line:
             return .error("internal: the line is answered by the shim")
+        case .components:
+            let kind = args.first?.stringValue
+            return .values([.array(environment.components(kind: kind).map { LuaValue(component: $0, environment: environment) })])
         case .handle:
             guard case .string(let name)? = args.first, let spec = environment.handles[TargetKind(name)] else {
                 return .error("internal: no handle for target kind '\(args.first?.stringValue ?? "?")'")
@@ -151,8 +161,8 @@ final class FindingRecorder {
         findings.append(
             Finding(
                 checkID: check.id, title: check.title, severity: severity, category: check.category, status: status,
-                target: target.name, resource: resource ?? target.name, message: message, evidence: evidence,
-                remediation: remediation ?? check.remediation))
+                target: target.name, resource: resource ?? component ?? target.name, message: message, evidence: evidence,
+                remediation: remediation ?? check.remediation, component: component))
     }
 
     func error(_ message: String) {

@@ -5,7 +5,7 @@
 -- What it receives (LuaShim_run gives these to this chunk only, never to a check):
 --   host  the host function: host(OP.<operation>, ...) is the only way out of the sandbox
 --   OP    the operation numbers of LuaShim.h's LUASHIM_HOST_OPERATIONS: call, finding, input,
---         targets, log, line, handle
+--         targets, log, line, handle, components
 -- What it gives checks: the global `assay` (assay.check and the helpers below) and `print`;
 -- every other global is Lua's own, as allow-listed in Sources/LuaShim/Globals.c.
 -- What it returns to the host: entry(run, spec), which builds `ctx` and calls run(ctx).
@@ -148,6 +148,91 @@ local function handle(target)
   return setmetatable(target, handle_metatable(target.kind))
 end
 
+-- MARK: - Components: ctx.component, and the elements of ctx:components(kind)
+-- A component is a part of the stack read through several targets (a PgBouncer: its console and
+-- its pgbouncer.ini; a compose service: its compose entry and its containers). Its members name
+-- their targets; the methods below reach them through those targets' handles, so every call is
+-- answered, memoized and recorded as the check's own.
+local Component = {}
+local component_metatable = { __index = Component, __metatable = "assay component" }
+
+local function component(spec)
+  return setmetatable({ name = spec.name, kind = spec.kind, members = spec.members }, component_metatable)
+end
+
+--- The live server's handle (a postgres, pgbouncer or redis target), or nil when it has none.
+function Component:live()
+  for _, m in ipairs(self.members) do
+    if m.role == "live" then return handle({ name = m.target.name, kind = m.target.kind, address = m.target.address }) end
+  end
+  return nil
+end
+
+--- The component's configuration files of one kind (pgbouncer, userlist, redis, postgresql,
+--- hba, compose, …), as the files target's configs(kind) gives them, in path order.
+function Component:documents(kind)
+  local wanted, order, docs = {}, {}, {}
+  for _, m in ipairs(self.members) do
+    if (m.role == "file" or m.role == "service") and m.path then
+      local byTarget = wanted[m.target.name]
+      if not byTarget then
+        byTarget = { target = m.target, paths = {} }
+        wanted[m.target.name] = byTarget
+        order[#order + 1] = m.target.name
+      end
+      byTarget.paths[m.path] = true
+    end
+  end
+  for _, name in ipairs(order) do
+    local entry = wanted[name]
+    local files = handle({ name = entry.target.name, kind = entry.target.kind, address = entry.target.address })
+    for _, doc in ipairs(files:configs(kind)) do
+      if entry.paths[doc.path] then docs[#docs + 1] = doc end
+    end
+  end
+  return docs
+end
+
+--- For a service: its compose entries, as { name, service, doc, resource } (resource
+--- compose/services.<name>).
+function Component:services()
+  local list = {}
+  for _, m in ipairs(self.members) do
+    if m.role == "service" then
+      local files = handle({ name = m.target.name, kind = m.target.kind, address = m.target.address })
+      for _, doc in ipairs(files:configs("compose")) do
+        if doc.path == m.path then
+          local services = type(doc.data.services) == "table" and doc.data.services or {}
+          local svc = services[m.name]
+          list[#list + 1] = { name = m.name, service = type(svc) == "table" and svc or {}, doc = doc, resource = "compose/services." .. m.name }
+        end
+      end
+    end
+  end
+  return list
+end
+
+--- For a service: its containers, as { name, info, engine, resource } (info: the engine's inspect
+--- document; engine: the docker target's handle; resource container/<name>). A container the
+--- engine cannot inspect has info nil and err its message.
+function Component:containers()
+  local list = {}
+  for _, m in ipairs(self.members) do
+    if m.role == "container" then
+      local engine = handle({ name = m.target.name, kind = m.target.kind, address = m.target.address })
+      local info, err = engine:container(m.name)
+      list[#list + 1] = { name = m.name, info = info, err = err, engine = engine, resource = "container/" .. m.name }
+    end
+  end
+  return list
+end
+
+--- Whether the component has a source of this role: "live", "file", "service", "container".
+function Component:has(role)
+  for _, m in ipairs(self.members) do if m.role == role then return true end end
+  return false
+end
+
 -- MARK: - The context a check's run function receives
 -- Findings: host(OP.finding, status, fields); the fields a finding may have, and their types,
 -- are checked by FindingRecorder.swift, which also counts them against the host-side limits.
@@ -180,6 +265,13 @@ end
 function Context:targets(kind)
   local list = host(OP.targets, kind)
   for i, t in ipairs(list) do list[i] = handle(t) end
+  return list
+end
+
+--- The run's components of a kind (postgres, pgbouncer, redis, service), or all of them.
+function Context:components(kind)
+  local list = host(OP.components, kind)
+  for i, c in ipairs(list) do list[i] = component(c) end
   return list
 end
 
@@ -442,6 +534,7 @@ return function(run, spec)
   local ctx = setmetatable({
     target = handle(spec.target),
     check = spec.check,
+    component = spec.component and component(spec.component) or nil,
   }, context_metatable)
   run(ctx)
 end

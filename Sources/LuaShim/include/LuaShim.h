@@ -58,7 +58,8 @@ typedef enum LuaShim_Stop {
     X(Targets, 4, "targets")       \
     X(Log, 5, "log")               \
     X(Line, 6, "line")             \
-    X(Handle, 7, "handle")
+    X(Handle, 7, "handle")         \
+    X(Components, 8, "components")
 
 #define LUASHIM_HOST_OPERATION_CASE(name, value, lua) LuaShim_HostOp##name = value,
 typedef enum __attribute__((enum_extensibility(closed))) LuaShim_HostOp {

@@ -9,12 +9,16 @@ enum SupervisorMessage: Sendable {
     case job(Job)
     /// The answer to ``WorkerMessage/acquire(request:server:)``.
     case grant(request: Int, granted: Bool)
+    /// The run's components, grouped after discovery: what `ctx.component` and `ctx:components`
+    /// read from now on.
+    case components([Component])
 
     var json: JSONValue {
         switch self {
         case .hello(let context): ["t": "hello", "context": context.json]
         case .job(let job): ["t": "job", "job": job.json]
         case .grant(let request, let granted): ["t": "grant", "request": .int(Int64(request)), "granted": .bool(granted)]
+        case .components(let components): ["t": "components", "components": .array(components.map(\.json))]
         }
     }
 
@@ -26,6 +30,7 @@ enum SupervisorMessage: Sendable {
             self = .job(job)
         case "grant": guard let request = json["request"]?.intValue else { return nil }
             self = .grant(request: Int(request), granted: json["granted"]?.boolValue ?? false)
+        case "components": self = .components((json["components"]?.arrayValue ?? []).compactMap(Component.init(json:)))
         default: return nil
         }
     }
@@ -36,10 +41,12 @@ enum SupervisorMessage: Sendable {
 enum WorkerMessage: Sendable {
     /// The context is loaded; jobs may come.
     case ready
-    /// A check began on the job's target (its deadline runs from now).
-    case started(job: Int, check: String)
-    /// A check ended with these findings.
-    case finished(job: Int, check: String, findings: [Finding], instructions: UInt64, memoryPeak: Int)
+    /// A check run began (its deadline runs from now).
+    case started(job: Int, run: CheckRun)
+    /// A check run ended with these findings.
+    case finished(job: Int, run: CheckRun, findings: [Finding], instructions: UInt64, memoryPeak: Int)
+    /// What a discovery job found: the components its target takes part in.
+    case discovered(job: Int, [ComponentCandidate])
     /// A distinct connector call and its answer (only when the run records).
     case entry(job: Int, Transcript.Entry)
     /// A line for `--verbose`.
@@ -58,12 +65,14 @@ enum WorkerMessage: Sendable {
     var json: JSONValue {
         switch self {
         case .ready: return ["t": "ready"]
-        case .started(let job, let check): return ["t": "started", "job": .int(Int64(job)), "check": .string(check)]
-        case .finished(let job, let check, let findings, let instructions, let memoryPeak):
+        case .started(let job, let run): return ["t": "started", "job": .int(Int64(job)), "run": run.json]
+        case .finished(let job, let run, let findings, let instructions, let memoryPeak):
             return [
-                "t": "finished", "job": .int(Int64(job)), "check": .string(check), "findings": .array(findings.map(\.json)),
+                "t": "finished", "job": .int(Int64(job)), "run": run.json, "findings": .array(findings.map(\.json)),
                 "instructions": .int(Int64(clamping: instructions)), "memory": .int(Int64(memoryPeak)),
             ]
+        case .discovered(let job, let candidates):
+            return ["t": "discovered", "job": .int(Int64(job)), "candidates": .array(candidates.map(\.json))]
         case .entry(let job, let entry): return ["t": "entry", "job": .int(Int64(job)), "entry": entry.json]
         case .log(let job, let line): return ["t": "log", "job": .int(Int64(job)), "line": .string(line)]
         case .acquire(let request, let server): return ["t": "acquire", "request": .int(Int64(request)), "server": .string(server)]
@@ -80,14 +89,17 @@ enum WorkerMessage: Sendable {
         switch json["t"]?.stringValue {
         case "ready": self = .ready
         case "started":
-            guard let job, let check = json["check"]?.stringValue else { return nil }
-            self = .started(job: job, check: check)
+            guard let job, let run = json["run"].flatMap(CheckRun.init(json:)) else { return nil }
+            self = .started(job: job, run: run)
+        case "discovered":
+            guard let job, let list = json["candidates"]?.arrayValue else { return nil }
+            self = .discovered(job: job, list.compactMap(ComponentCandidate.init(json:)))
         case "finished":
-            guard let job, let check = json["check"]?.stringValue, let list = json["findings"]?.arrayValue else { return nil }
+            guard let job, let run = json["run"].flatMap(CheckRun.init(json:)), let list = json["findings"]?.arrayValue else { return nil }
             let findings = list.compactMap(Finding.init(json:))
             guard findings.count == list.count else { return nil }
             self = .finished(
-                job: job, check: check, findings: findings, instructions: UInt64(max(0, json["instructions"]?.intValue ?? 0)),
+                job: job, run: run, findings: findings, instructions: UInt64(max(0, json["instructions"]?.intValue ?? 0)),
                 memoryPeak: Int(json["memory"]?.intValue ?? 0))
         case "entry":
             guard let job, let entry = json["entry"].flatMap(Transcript.Entry.init(json:)) else { return nil }

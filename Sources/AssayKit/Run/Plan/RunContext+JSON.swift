@@ -81,6 +81,7 @@ extension RunContext {
             "record": .bool(record),
         ]
         if let replay { object["replay"] = .object(replay.mapValues { .array($0.map(\.json)) }) }
+        object["components"] = .array(components.map(\.json))
         return .object(object)
     }
 
@@ -100,20 +101,37 @@ extension RunContext {
             connectorOptions: ConnectorOptions(json: json["connector_options"] ?? .null),
             sessionMemoryBytes: json["session_memory_bytes"]?.intValue.map { Int($0) } ?? RunSettings().sessionMemoryBytes,
             record: json["record"]?.boolValue ?? false,
-            replay: json["replay"]?.objectValue?.mapValues { ($0.arrayValue ?? []).compactMap(Transcript.Entry.init(json:)) })
+            replay: json["replay"]?.objectValue?.mapValues { ($0.arrayValue ?? []).compactMap(Transcript.Entry.init(json:)) },
+            components: (json["components"]?.arrayValue ?? []).compactMap(Component.init(json:)))
+    }
+}
+
+extension CheckRun {
+    var json: JSONValue {
+        var object: [String: JSONValue] = ["check": .string(check)]
+        if let component { object["component"] = .string(component) }
+        return .object(object)
+    }
+
+    init?(json: JSONValue) {
+        guard let check = json["check"]?.stringValue else { return nil }
+        self.init(check, component: json["component"]?.stringValue)
     }
 }
 
 extension Job {
     var json: JSONValue {
-        ["id": .int(Int64(id)), "target": .string(target), "checks": .array(checks.map { .string($0) }), "attempt": .int(Int64(attempt))]
+        [
+            "id": .int(Int64(id)), "target": .string(target), "runs": .array(runs.map(\.json)), "discover": .bool(discover),
+            "attempt": .int(Int64(attempt)),
+        ]
     }
 
     init?(json: JSONValue) {
         guard let id = json["id"]?.intValue, let target = json["target"]?.stringValue,
-            let checks = json["checks"]?.arrayValue?.compactMap(\.stringValue)
+            let runs = json["runs"]?.arrayValue?.compactMap(CheckRun.init(json:))
         else { return nil }
-        self.init(id: Int(id), target: target, checks: checks, attempt: Int(json["attempt"]?.intValue ?? 0))
+        self.init(id: Int(id), target: target, runs: runs, discover: json["discover"]?.boolValue ?? false, attempt: Int(json["attempt"]?.intValue ?? 0))
     }
 }
 

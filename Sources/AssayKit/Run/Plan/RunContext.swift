@@ -34,15 +34,37 @@ struct RunContext: Sendable {
     /// asking live targets.
     var replay: [String: [Transcript.Entry]]?
 
+    /// The run's components, once discovery has grouped them (empty before).
+    var components: [Component] = []
+
     func target(named name: String) -> ResolvedTarget? { targets.first { $0.info.name == name } }
+    func component(named name: String) -> Component? { components.first { $0.name == name } }
 }
 
-/// One target's share of the run: the checks to run on it, in order. A job that lost its worker
-/// (killed at a deadline, or crashed) comes back as a continuation with the checks it had left.
+/// One run of one check: on the job's target, or on a component hosted by it.
+struct CheckRun: Hashable, Sendable {
+    var check: String
+    /// The component the check judges, for a rule over a component's sources.
+    var component: String?
+
+    init(_ check: String, component: String? = nil) {
+        self.check = check
+        self.component = component
+    }
+
+    /// Unique within a job.
+    var key: String { component.map { "\(check)@\($0)" } ?? check }
+}
+
+/// One target's share of the run: the check runs on it (and on the components it hosts), in
+/// order — or, before the checks, the discovery of the components it takes part in. A job that lost
+/// its worker (killed at a deadline, or crashed) comes back as a continuation with the runs it had left.
 struct Job: Sendable {
     var id: Int
     var target: String
-    var checks: [String]
+    var runs: [CheckRun]
+    /// A discovery job: asks the target what components it takes part in, runs no check.
+    var discover = false
     /// 0 for the first dispatch, then one more for each continuation.
     var attempt: Int = 0
 }

@@ -6,6 +6,8 @@ struct RunOutcome: Sendable {
     /// Distinct calls, once each (two jobs reading the same target may both ask).
     var entries: [String: Transcript.Entry] = [:]
     var roundTrips: [String: Int] = [:]
+    /// The components discovery grouped (empty when the run discovered none).
+    var components: [Component] = []
     /// Why the run is incomplete (a deadline passed, the run was cancelled), in the order they arose.
     var incomplete: [String] = []
     /// Check runs and what they cost, for `--verbose` and the benchmark.

@@ -23,6 +23,10 @@ final class Supervisor {
         var checks: [String: CheckDescriptor]
         var context: RunContext
         var settings: RunSettings
+        /// The jobs of the next phase, made once every job of this one has ended from what they
+        /// discovered (the checks, once discovery has grouped the components), with the components
+        /// every worker is told of.
+        var next: (@Sendable (_ discovered: [ComponentCandidate]) -> (jobs: [Job], components: [Component]))?
     }
 
     private let plan: Plan
@@ -38,6 +42,9 @@ final class Supervisor {
     private var acquireQueue: [(worker: ObjectIdentifier, request: Int, server: String)] = []
     private var stopping: StopReason?
     private let servers: [String: String]
+    private var context: RunContext
+    private var next: (@Sendable ([ComponentCandidate]) -> (jobs: [Job], components: [Component]))?
+    private var discovered: [ComponentCandidate] = []
     /// How many times a target's remaining checks may move to a fresh worker.
     static let continuations = 1
 
@@ -48,6 +55,8 @@ final class Supervisor {
         self.logger = logger
         self.cancellation = cancellation
         self.pending = plan.jobs
+        self.context = plan.context
+        self.next = plan.next
         self.slots = ServerSlots(limit: plan.settings.connectionsPerServer)
         var servers: [String: String] = [:]
         for target in plan.context.targets where plan.context.replay == nil {
@@ -66,7 +75,11 @@ final class Supervisor {
             if stopping == nil, runDeadline.hasPassed { stop(.runDeadline(plan.settings.runTimeout)) }
             enforceDeadlines()
             dispatch()
-            if pending.isEmpty, !workers.contains(where: { $0.job != nil }) { break }
+            if pending.isEmpty, !workers.contains(where: { $0.job != nil }) {
+                guard stopping == nil, let next else { break }
+                startNextPhase(next)
+                continue
+            }
             wait(until: nearestDeadline(runDeadline))
         }
         for worker in workers { close(worker) }
@@ -76,6 +89,16 @@ final class Supervisor {
     }
 
     // MARK: - Dispatching
+
+    /// Every job of a phase has ended: plan the next one and tell the workers the components.
+    private func startNextPhase(_ next: @Sendable ([ComponentCandidate]) -> (jobs: [Job], components: [Component])) {
+        self.next = nil
+        let phase = next(discovered.sorted { $0.suggestedName < $1.suggestedName })
+        pending = phase.jobs
+        outcome.components = phase.components
+        context.components = phase.components
+        for worker in workers where worker.socketOpen { send(.components(phase.components), to: worker) }
+    }
 
     private func dispatch() {
         guard stopping == nil else { return }
@@ -99,13 +122,13 @@ final class Supervisor {
             }
             let worker = Worker(handle: handle)
             workers.append(worker)
-            send(.hello(plan.context), to: worker)
+            send(.hello(context), to: worker)
             waitingWorkers += 1
         }
     }
 
     private func failAllPending(_ reason: String) {
-        for job in pending { report(notChecked: job.checks, target: job.target, because: "not checked: \(reason)") }
+        for job in pending { report(notChecked: job.runs, target: job.target, because: "not checked: \(reason)") }
         pending = []
     }
 
@@ -191,20 +214,24 @@ final class Supervisor {
         switch message {
         case .ready:
             worker.isReady = true
-        case .started(let id, let check):
+        case .started(let id, let run):
             guard worker.job?.id == id else { return }
-            worker.current = check
+            worker.current = run
             let timeout = plan.context.limits.timeout
             worker.checkDeadline = .after(timeout + Self.grace(timeout))
-        case .finished(let id, let check, let findings, let instructions, let memoryPeak):
+        case .finished(let id, let run, let findings, let instructions, let memoryPeak):
             guard let job = worker.job, job.id == id else { return }
             outcome.findings += findings
             outcome.checkRuns += 1
             outcome.instructions += instructions
-            worker.done.insert(check)
+            worker.done.insert(run.key)
             worker.current = nil
             worker.checkDeadline = nil
-            logger.debug("\(check) on \(job.target): \(findings.count) findings, \(instructions) instructions, \(memoryPeak / 1024) KiB")
+            let on = run.component.map { "component \($0) (\(job.target))" } ?? job.target
+            logger.debug("\(run.check) on \(on): \(findings.count) findings, \(instructions) instructions, \(memoryPeak / 1024) KiB")
+        case .discovered(let id, let candidates):
+            guard worker.job?.id == id else { return }
+            discovered += candidates
         case .entry(_, let entry):
             outcome.add(entry)
         case .log(_, let line):
@@ -230,7 +257,7 @@ final class Supervisor {
             guard let job = worker.job, job.id == id else { return }
             for (target, count) in roundTrips { outcome.roundTrips[target, default: 0] += count }
             // Checks the worker skipped (it stops a job when told to) are not silently lost.
-            let missing = job.checks.filter { !worker.done.contains($0) }
+            let missing = job.runs.filter { !worker.done.contains($0.key) }
             if !missing.isEmpty { report(notChecked: missing, target: job.target, because: "not checked: its worker stopped the job") }
             slots.give(worker.targetServer)
             worker.job = nil
@@ -284,7 +311,7 @@ final class Supervisor {
     private func stop(_ reason: StopReason) {
         stopping = reason
         outcome.noteIncomplete(reason.incompleteNote)
-        for job in pending { report(notChecked: job.checks, target: job.target, because: reason.notChecked) }
+        for job in pending { report(notChecked: job.runs, target: job.target, because: reason.notChecked) }
         pending = []
         for worker in workers where worker.job != nil { terminate(worker, reason) }
         for entry in acquireQueue {
@@ -330,10 +357,10 @@ final class Supervisor {
         if let current = worker.current {
             report(notChecked: [current], target: job.target, because: reason.stoppedCheck(plan.context.limits.timeout, isThread: worker.handle.pid == nil))
         }
-        let remaining = job.checks.filter { !worker.done.contains($0) && $0 != worker.current }
+        let remaining = job.runs.filter { !worker.done.contains($0.key) && $0 != worker.current }
         guard !remaining.isEmpty else { return }
         if reason.allowsContinuation, job.attempt < Self.continuations {
-            pending.insert(Job(id: job.id, target: job.target, checks: remaining, attempt: job.attempt + 1), at: 0)
+            pending.insert(Job(id: job.id, target: job.target, runs: remaining, discover: job.discover, attempt: job.attempt + 1), at: 0)
         } else {
             report(notChecked: remaining, target: job.target, because: reason.notChecked)
         }
@@ -342,17 +369,17 @@ final class Supervisor {
 
     // MARK: - Findings for checks that did not run to their end
 
-    private func report(notChecked checks: [String], target: String, because message: String) {
-        if message.hasPrefix("not checked"), !checks.isEmpty {
-            outcome.noteIncomplete("\(target): \(checks.count) check\(checks.count == 1 ? "" : "s") \(message)")
+    private func report(notChecked runs: [CheckRun], target: String, because message: String) {
+        if message.hasPrefix("not checked"), !runs.isEmpty {
+            outcome.noteIncomplete("\(target): \(runs.count) check\(runs.count == 1 ? "" : "s") \(message)")
         }
-        for id in checks {
-            let descriptor = plan.checks[id]
+        for run in runs {
+            let descriptor = plan.checks[run.check]
             outcome.findings.append(
                 Finding(
-                    checkID: id, title: descriptor?.title ?? id, severity: descriptor?.severity ?? .info,
-                    category: descriptor?.category ?? "assay", status: .error, target: target, resource: target, message: message,
-                    remediation: descriptor?.remediation ?? ""))
+                    checkID: run.check, title: descriptor?.title ?? run.check, severity: descriptor?.severity ?? .info,
+                    category: descriptor?.category ?? "assay", status: .error, target: target, resource: run.component ?? target,
+                    message: message, remediation: descriptor?.remediation ?? "", component: run.component))
         }
     }
 
@@ -381,7 +408,7 @@ private final class Worker {
     var isReady = false
     var job: Job?
     var targetServer: String?
-    var current: String?
+    var current: CheckRun?
     var checkDeadline: Deadline?
     var done: Set<String> = []
     var secondary: [String] = []
@@ -431,7 +458,7 @@ private final class Worker {
 
 /// Why a worker was stopped, and what that means for the checks it had.
 enum StopReason {
-    case checkDeadline(String)
+    case checkDeadline(CheckRun)
     case targetDeadline(Duration)
     case runDeadline(Duration)
     case cancelled

@@ -102,6 +102,24 @@ final class JobEnvironment: CheckEnvironment, @unchecked Sendable {
 
     var handles: [TargetKind: HandleSpec] { handleSpecs }
 
+    func components(kind: String?) -> [Component] {
+        context.components.filter { kind == nil || $0.kind == kind }
+    }
+
+    func target(named name: String) -> TargetInfo? { context.target(named: name)?.info }
+
+    /// The components `target` takes part in, as its kind discovers them; what it asks is asked
+    /// through its session (memoized and recorded like a check's calls), within a check's time.
+    func discover(_ target: ResolvedTarget) -> [ComponentCandidate] {
+        guard let descriptor = context.kinds[target.info.kind], case .fromConnector(let discover) = descriptor.discovery else { return [] }
+        let deadline = Deadline.after(context.limits.timeout)
+        beginCheck("discovery", deadline: deadline)
+        return discover(target.info) { operation, arguments in
+            guard case .success(let session) = self.session(for: target.info.name, deadline: deadline) else { return nil }
+            return try? session.call(operation, arguments, deadline: deadline).get()
+        }
+    }
+
     func targets(kind: TargetKind) -> [TargetInfo] {
         context.targets.map(\.info).filter { $0.kind == kind }.sorted { $0.name < $1.name }
     }

@@ -40,34 +40,44 @@ final class JobRunner {
         self.loadProblems = problems
     }
 
-    func run(_ job: Job, sink: any WorkerEventSink, broker: any ConnectionBroker) {
+    /// Runs a job with the components known now (the supervisor sends them once discovery is done).
+    func run(_ job: Job, components: [Component], sink: any WorkerEventSink, broker: any ConnectionBroker) {
+        var context = self.context
+        context.components = components
         let environment = JobEnvironment(
             context: context, job: job, declaredInputs: declaredInputs, broker: broker, sink: sink, secrets: secrets)
         guard let target = context.target(named: job.target) else {
             sink.send(.done(job: job.id, roundTrips: [:]))
             return
         }
-        for id in job.checks {
+        if job.discover {
+            let candidates = environment.discover(target)
+            reportSecrets(to: sink)
+            sink.send(.discovered(job: job.id, candidates))
+        }
+        for run in job.runs {
             guard sink.isConnected else {
                 environment.close()
                 return
             }
-            sink.send(.started(job: job.id, check: id))
-            guard let check = checks[id] else {
+            sink.send(.started(job: job.id, run: run))
+            guard let check = checks[run.check] else {
                 let reason = loadProblems.values.sorted().joined(separator: "; ")
                 sink.send(.finished(
-                    job: job.id, check: id,
+                    job: job.id, run: run,
                     findings: [Finding(
-                        checkID: id, title: id, severity: .info, category: "assay", status: .error, target: job.target,
-                        resource: job.target, message: "the check did not load in its worker" + (reason.isEmpty ? "" : ": \(reason)"))],
+                        checkID: run.check, title: run.check, severity: .info, category: "assay", status: .error, target: job.target,
+                        resource: job.target, message: "the check did not load in its worker" + (reason.isEmpty ? "" : ": \(reason)"),
+                        component: run.component)],
                     instructions: 0, memoryPeak: 0))
                 continue
             }
-            environment.beginCheck(id, deadline: .after(context.limits.timeout))
-            let outcome = CheckRunner.run(check, on: target.info, environment: environment, limits: context.limits)
+            environment.beginCheck(run.check, deadline: .after(context.limits.timeout))
+            let component = run.component.flatMap(context.component(named:))
+            let outcome = CheckRunner.run(check, on: target.info, component: component, environment: environment, limits: context.limits)
             reportSecrets(to: sink)  // before the findings that may hold them
             sink.send(.finished(
-                job: job.id, check: id, findings: outcome.findings, instructions: outcome.instructions,
+                job: job.id, run: run, findings: outcome.findings, instructions: outcome.instructions,
                 memoryPeak: outcome.memoryPeak))
         }
         reportSecrets(to: sink)

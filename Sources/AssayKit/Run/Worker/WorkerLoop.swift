@@ -18,6 +18,7 @@ final class WorkerLoop: WorkerEventSink, ConnectionBroker, @unchecked Sendable {
     private let writeLock = NSLock()
     private let condition = NSCondition()
     private var context: RunContext?
+    private var components: [Component] = []
     private var jobs: [Job] = []
     private var closed = false
     private var grants: [Int: Bool] = [:]
@@ -42,8 +43,8 @@ final class WorkerLoop: WorkerEventSink, ConnectionBroker, @unchecked Sendable {
         registry.register(values: context.secrets, weakCredentials: [])
         let runner = JobRunner(context: context, secrets: registry)
         send(.ready)
-        while let job = nextJob() {
-            runner.run(job, sink: self, broker: self)
+        while let (job, components) = nextJob() {
+            runner.run(job, components: components, sink: self, broker: self)
         }
     }
 
@@ -74,8 +75,11 @@ final class WorkerLoop: WorkerEventSink, ConnectionBroker, @unchecked Sendable {
         let giveBack = condition.withLock { () -> String? in
             defer { condition.broadcast() }
             switch message {
-            case .hello(let context): self.context = context
+            case .hello(let context):
+                self.context = context
+                components = context.components
             case .job(let job): jobs.append(job)
+            case .components(let list): components = list
             case .grant(let request, let granted):
                 requested[request] = nil
                 if let server = abandoned.removeValue(forKey: request) {
@@ -95,10 +99,11 @@ final class WorkerLoop: WorkerEventSink, ConnectionBroker, @unchecked Sendable {
         }
     }
 
-    private func nextJob() -> Job? {
+    /// The next job, and the components known when it was taken.
+    private func nextJob() -> (Job, [Component])? {
         condition.withLock {
             while jobs.isEmpty && !closed { condition.wait() }
-            return jobs.isEmpty ? nil : jobs.removeFirst()
+            return jobs.isEmpty ? nil : (jobs.removeFirst(), components)
         }
     }
 
