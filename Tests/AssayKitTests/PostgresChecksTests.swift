@@ -194,7 +194,8 @@ struct PostgresChecksTests {
         #expect(findings.pgLines("TEST-WRITE-INSERT") == ["error high postgres"])
         #expect(findings.of("TEST-WRITE-INSERT", .error).first?.message.contains("query refused") == true)
         #expect(findings.pgLines("TEST-WRITE-CTE") == ["error high postgres"])
-        #expect(findings.of("TEST-WRITE-CTE", .error).first?.message.contains("read-only transaction") == true)
+        // The server plans the statement first, and assay may not even plan a write into items.
+        #expect(findings.of("TEST-WRITE-CTE", .error).first?.message.contains("permission denied for table items") == true)
         #expect(try Psql.run(Self.adminURL, count) == before)
         #expect(try Psql.run(Self.adminURL, "SELECT count(*) FROM public.items WHERE name = 'written by a check'") == "0")
     }
