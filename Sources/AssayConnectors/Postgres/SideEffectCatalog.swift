@@ -65,7 +65,8 @@ struct SideEffectCatalog: Sendable, Hashable {
     var hazards: [String] = []
 
     /// The query that reads the catalog: rows of `kind` (function, operator, type, hazard), `schema`,
-    /// `name`, `visible` (on the search path). Assay's own SQL, run without inspection.
+    /// `name`, `visible` (on the search path). Assay's own SQL, run without inspection. (Names are
+    /// cast to text: a UNION of `name` columns would cut the hazards' descriptions at 63 bytes.)
     static var sql: String {
         let allowedRows = allowed.map { entry -> String in
             switch entry.owner {
@@ -92,7 +93,7 @@ struct SideEffectCatalog: Sendable, Hashable {
             ),
             refused_oids AS (SELECT oid FROM refused),
             path AS (SELECT pg_catalog.current_schemas(true) AS schemas)
-            SELECT 'function' AS kind, r.nspname AS schema, r.proname AS name,
+            SELECT 'function' AS kind, r.nspname::text AS schema, r.proname::text AS name,
                    r.nspname = ANY (path.schemas) AS visible
             FROM refused r, path
             UNION ALL
