@@ -104,6 +104,7 @@ extension LibPQConnection {
                                deadline: Deadline) throws(ConnectorError) -> LibPQOutcome
     {
         PQsetSingleRowMode(handle)  // 0 when it does not apply (a statement without rows): fine
+        meter.beginStatement()
         var rows: [JSONValue] = []
         var names: [String]?
         var outcome: LibPQOutcome?

@@ -10,7 +10,8 @@ import Glibc
 /// - **bytes**: on TCP, everything the kernel received on the socket since the reply began
 ///   (``ReceivedBytes``) — that bounds what libpq can have buffered, even inside one huge or lying
 ///   message; on a unix socket, which has no such counter, the bytes of the values handed over;
-/// - **rows and values**: each row of a single-row-mode result as it is handed over.
+/// - **rows and values**: each row of a single-row-mode result as it is handed over, per statement
+///   (a pipeline's bookkeeping statements do not count against the question's rows).
 ///
 /// Any cap passed fails the call with `.failed` and the caller drops the connection, so whatever
 /// libpq still buffers is freed with it.
@@ -38,6 +39,12 @@ struct ReplyMeter {
     /// After libpq read from the socket: fails once more bytes arrived than the cap allows.
     func checkReceived() throws(ConnectorError) {
         if bytes > limits.bytes { throw Self.tooLarge(limits) }
+    }
+
+    /// Starts counting the rows and values of the next statement of a pipeline.
+    mutating func beginStatement() {
+        rows = 0
+        values = 0
     }
 
     /// Counts one row of `columns` values holding `bytes` bytes.

@@ -64,9 +64,8 @@ public final class PostgresConnector: Connector {
     public init(url: String, password: String? = nil, options: ConnectorOptions = ConnectorOptions()) {
         let target = LibPQTarget(conninfo: url, password: password)
         self.address = target.address
-        let limits = options.replyLimits
         self.client = LibPQClient(target: target, options: options) { connection, deadline throws(ConnectorError) in
-            let session = try PostgresSession.open(connection, limits: limits, deadline: deadline)
+            let session = try PostgresSession.open(connection, limits: Self.bookkeepingLimits, deadline: deadline)
             if let refusal = session.slots.refusal(endpoint: session.endpoint) {
                 throw ConnectorError(.unreachable, refusal)
             }
@@ -106,6 +105,10 @@ public final class PostgresConnector: Connector {
 
     public func close() { client.close() }
 
+    /// Caps for Assay's own questions (connection facts, the catalog, plans): the defaults, whatever
+    /// `limits:` sets for the replies to a check's questions.
+    static let bookkeepingLimits = ReplyLimits()
+
     // MARK: - Operations
 
     /// A check's statement: inspected by the server (or its verdict taken from the cache), then run.
@@ -119,7 +122,7 @@ public final class PostgresConnector: Connector {
             if verdict == nil {
                 let inspected = try StatementInspector.inspect(
                     statement, parameters: parameters, connection: connection, session: session,
-                    limits: client.options.replyLimits, deadline: deadline)
+                    limits: Self.bookkeepingLimits, deadline: deadline)
                 VerdictCache.shared.store(inspected, for: key)
                 verdict = inspected
             }
