@@ -25,9 +25,9 @@ import Testing
             .arrayValue?.first?["pid"]?.intValue)
     }
 
-    /// Whether the backend `pid` has gone, waiting up to a second.
+    /// Whether the backend `pid` has gone, waiting up to 5 s (the machine may be busy).
     func gone(_ pid: Int64) throws -> Bool {
-        for _ in 0..<100 {
+        for _ in 0..<500 {
             if try admin.value("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)") == "0" { return true }
             usleep(10_000)
         }

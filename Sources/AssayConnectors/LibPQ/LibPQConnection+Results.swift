@@ -19,8 +19,14 @@ struct LibPQStatement {
     var sql: String
     var parameters: [String?] = []
     var kind: Kind = .execute
+    /// Whether the statement may return rows; a row for one that may not (`BEGIN`) means the
+    /// answer is not the server's to this question, and the pipeline stops there.
+    var returnsRows = true
 
-    static let describe = LibPQStatement(sql: "", kind: .describe)
+    static let describe = LibPQStatement(sql: "", kind: .describe, returnsRows: false)
+
+    /// A statement without rows, such as `BEGIN` or `SET LOCAL`.
+    static func control(_ sql: String) -> LibPQStatement { LibPQStatement(sql: sql, returnsRows: false) }
 }
 
 /// An error the server (or libpq, for an answer it could not read) reported for one statement.
@@ -86,10 +92,10 @@ extension LibPQConnection {
         }
         guard PQpipelineSync(handle) == 1 else { throw sendFailure() }
         busy = true
-        var meter = ReplyMeter(limits: limits, socket: socket)
+        var meter = ReplyMeter(limits: limits, relay: relay)
         var outcomes: [LibPQOutcome] = []
         for statement in statements {
-            outcomes.append(try readStatement(statement.kind, meter: &meter, scrub: scrub, deadline: deadline))
+            outcomes.append(try readStatement(statement, meter: &meter, scrub: scrub, deadline: deadline))
         }
         guard let sync = try nextResult(meter: &meter, deadline: deadline), sync.status == PGRES_PIPELINE_SYNC else {
             throw protocolFailure("the pipeline did not end where it should")
@@ -100,7 +106,7 @@ extension LibPQConnection {
     }
 
     /// Reads the results of the next statement of a pipeline, up to the null result that ends them.
-    private func readStatement(_ kind: LibPQStatement.Kind, meter: inout ReplyMeter, scrub: (String) -> String,
+    private func readStatement(_ statement: LibPQStatement, meter: inout ReplyMeter, scrub: (String) -> String,
                                deadline: Deadline) throws(ConnectorError) -> LibPQOutcome
     {
         PQsetSingleRowMode(handle)  // 0 when it does not apply (a statement without rows): fine
@@ -112,21 +118,25 @@ extension LibPQConnection {
             guard outcome == nil else { throw protocolFailure("more results than statements") }
             switch result.status {
             case PGRES_SINGLE_TUPLE, PGRES_TUPLES_OK:
+                guard statement.returnsRows else { throw protocolFailure("rows for a statement that returns none") }
                 let columns = names ?? result.columnNames(scrub: scrub)
                 names = columns
                 for row in 0..<result.rowCount {
-                    try meter.countRow(columns: columns.count, bytes: result.valueBytes(row: row))
+                    try meter.countRow(columns: columns.count)
                     rows.append(result.row(row, names: columns, scrub: scrub))
                 }
                 if result.status == PGRES_TUPLES_OK { outcome = .rows(rows) }
-            case PGRES_COMMAND_OK where kind == .describe:
+            case PGRES_COMMAND_OK where statement.kind == .describe:
                 outcome = .described(columns: result.columnCount, parameters: Int(PQnparams(result.handle)))
             case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
                 outcome = .completed
             case PGRES_PIPELINE_ABORTED:
                 outcome = .skipped
             case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
-                outcome = .failed(LibPQServerError(sqlState: result.sqlState, message: result.errorMessage))
+                // An error without SQLSTATE is libpq's own: the answer could not be read, and
+                // whatever follows it cannot be trusted either.
+                guard let state = result.sqlState else { throw protocolFailure(result.errorMessage) }
+                outcome = .failed(LibPQServerError(sqlState: state, message: result.errorMessage))
             case PGRES_PIPELINE_SYNC:
                 throw protocolFailure("the pipeline ended before all its statements")
             default:
@@ -147,7 +157,7 @@ extension LibPQConnection {
         guard PQsendQuery(handle, sql) == 1 else { throw sendFailure() }
         PQsetSingleRowMode(handle)
         busy = true
-        var meter = ReplyMeter(limits: limits, socket: socket)
+        var meter = ReplyMeter(limits: limits, relay: relay)
         var outcomes: [LibPQOutcome] = []
         var rows: [JSONValue] = []
         var names: [String]?
@@ -157,7 +167,7 @@ extension LibPQConnection {
                 let columns = names ?? result.columnNames(scrub: scrub)
                 names = columns
                 for row in 0..<result.rowCount {
-                    try meter.countRow(columns: columns.count, bytes: result.valueBytes(row: row))
+                    try meter.countRow(columns: columns.count)
                     rows.append(result.row(row, names: columns, scrub: scrub))
                 }
                 guard result.status == PGRES_TUPLES_OK else { continue }
@@ -167,7 +177,8 @@ extension LibPQConnection {
             case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
                 outcomes.append(.completed)
             case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
-                outcomes.append(.failed(LibPQServerError(sqlState: result.sqlState, message: result.errorMessage)))
+                guard let state = result.sqlState else { throw protocolFailure(result.errorMessage) }
+                outcomes.append(.failed(LibPQServerError(sqlState: state, message: result.errorMessage)))
             default:
                 throw protocolFailure("unexpected result status \(result.status.rawValue)")
             }
@@ -181,8 +192,8 @@ extension LibPQConnection {
 
     // MARK: - Reading
 
-    /// Waits for the next result of the current query: nil once they are all read. Every read from
-    /// the socket is followed by a look at how much has arrived.
+    /// Waits for the next result of the current query: nil once they are all read. Bytes reach
+    /// libpq only through the relay, which counts them first.
     func nextResult(meter: inout ReplyMeter, deadline: Deadline) throws(ConnectorError) -> LibPQResult? {
         while true {
             let flush = PQflush(handle)
@@ -195,16 +206,18 @@ extension LibPQConnection {
                 }
                 return wrapped
             }
-            let events = Int16(POLLIN) | (flush == 1 ? Int16(POLLOUT) : 0)
-            switch SocketWait.wait(socket, for: events, until: deadline) {
-            case .ready: break
+            // Move what can move and let libpq read it. Wait only when nothing moved, libpq has read
+            // all the relay gave it and still needs more: it reads only inside PQconsumeInput,
+            // perhaps a part of what is there, so waiting otherwise could stall for ever.
+            let moved = try relay.transfer(limit: meter.limits, since: meter.start)
+            if PQconsumeInput(handle) == 0 { throw lostConnection() }
+            if moved || relay.libpqHasUnread || PQisBusy(handle) == 0 { continue }
+            switch relay.wait(until: deadline) {
+            case .ready: continue
             case .timedOut: throw ConnectorError(.timeout, "no answer from \(address) before the call deadline")
             case .failed(let code):
                 throw ConnectorError(.failed, "poll failed on \(address): \(StreamSocket.errnoText(code))")
             }
-            let consumed = PQconsumeInput(handle)
-            try meter.checkReceived()
-            if consumed == 0 { throw lostConnection() }
         }
     }
 }

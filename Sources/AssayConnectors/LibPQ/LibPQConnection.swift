@@ -9,11 +9,12 @@ import Darwin
 /// One libpq connection driven without blocking: every wait is a poll(2) on its socket, bounded by
 /// a deadline, so a server that accepts and never answers costs exactly the time allowed.
 ///
-/// Connecting uses `PQconnectStartParams` + `PQconnectPoll`; queries use `PQsendQuery` or a
-/// pipeline of `PQsendQueryParams` in single-row mode, read back with
-/// `PQconsumeInput`/`PQisBusy`/`PQgetResult` and held to ``ReplyLimits`` as they arrive (see
-/// `LibPQConnection+Results.swift`). Host names are still resolved synchronously inside libpq
-/// (getaddrinfo); addresses are not.
+/// Connecting uses `PQconnectStartParams` + `PQconnectPoll`; once open, the connection's socket
+/// is taken over by a ``SocketRelay``, through which every byte from the server is counted before
+/// libpq sees it. Queries use `PQsendQuery` or a pipeline of `PQsendQueryParams` in single-row
+/// mode, read back with `PQconsumeInput`/`PQisBusy`/`PQgetResult` and held to ``ReplyLimits`` as
+/// they arrive (see `LibPQConnection+Results.swift`). Host names are still resolved synchronously
+/// inside libpq (getaddrinfo); addresses are not.
 final class LibPQConnection {
     let handle: OpaquePointer
     let address: String
@@ -21,6 +22,8 @@ final class LibPQConnection {
     /// Whether a query was sent and its results not all read: closing then tries a cancel.
     var busy = false
     private var closed = false
+    /// Set once the connection is open.
+    private(set) var relay: SocketRelay!
 
     private init(handle: OpaquePointer, address: String, scrubber: SecretScrubber) {
         self.handle = handle
@@ -57,6 +60,12 @@ final class LibPQConnection {
             switch state {
             case PGRES_POLLING_OK:
                 PQsetnonblocking(handle, 1)
+                do {
+                    connection.relay = try SocketRelay(takingOver: PQsocket(handle))
+                } catch {
+                    connection.close()
+                    throw error
+                }
                 return connection
             case PGRES_POLLING_FAILED:
                 let message = connection.libpqMessage
@@ -64,7 +73,8 @@ final class LibPQConnection {
                 throw LibPQFailure.connecting(message, address: target.address, beforeNetwork: false)
             default:
                 let socket = PQsocket(handle)
-                // A new TCP socket counts from zero: whatever arrived on it came while connecting.
+                // Until the relay takes over: a new TCP socket counts from zero, so whatever arrived
+                // on it came while connecting (libpq itself caps the length of login messages).
                 if let received = ReceivedBytes.count(socket), received > UInt64(limits.bytes) {
                     connection.close()
                     throw ConnectorError(.failed, "\(target.address) sent more than "
@@ -102,8 +112,6 @@ final class LibPQConnection {
     /// Whether libpq still considers the connection usable.
     var isHealthy: Bool { !closed && PQstatus(handle) == CONNECTION_OK && !busy }
 
-    /// The connection's socket (for polling and counting received bytes).
-    var socket: Int32 { PQsocket(handle) }
 
     // MARK: - Server facts (no round trip)
 
@@ -132,6 +140,7 @@ final class LibPQConnection {
             BestEffortCancel.dispatch(cancel)
         }
         PQfinish(handle)
+        relay?.close()
     }
 
     // MARK: - Messages

@@ -37,11 +37,6 @@ final class LibPQResult {
         LibPQValue.uniqueNames((0..<PQnfields(handle)).map { scrub(String(cString: PQfname(handle, $0))) })
     }
 
-    /// The number of bytes the values of `row` hold (libpq's lengths, without terminators).
-    func valueBytes(row: Int32) -> Int {
-        (0..<PQnfields(handle)).reduce(0) { $0 + Int(PQgetlength(handle, row, $1)) }
-    }
-
     var rowCount: Int32 { PQntuples(handle) }
     var columnCount: Int { Int(PQnfields(handle)) }
 

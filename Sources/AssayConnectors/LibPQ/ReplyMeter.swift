@@ -7,9 +7,9 @@ import Glibc
 /// Holds one libpq reply to ``ReplyLimits`` while it is read, never after it has been buffered.
 ///
 /// Two counts, both checked as data arrives:
-/// - **bytes**: on TCP, everything the kernel received on the socket since the reply began
-///   (``ReceivedBytes``) — that bounds what libpq can have buffered, even inside one huge or lying
-///   message; on a unix socket, which has no such counter, the bytes of the values handed over;
+/// - **bytes**: everything that came from the server since the reply began, counted by the
+///   connection's ``SocketRelay`` before libpq is given it — so even one huge or lying message
+///   is stopped at the cap;
 /// - **rows and values**: each row of a single-row-mode result as it is handed over, per statement
 ///   (a pipeline's bookkeeping statements do not count against the question's rows).
 ///
@@ -17,28 +17,15 @@ import Glibc
 /// libpq still buffers is freed with it.
 struct ReplyMeter {
     let limits: ReplyLimits
-    private let socket: Int32
-    private let baseline: UInt64?
+    /// The relay's byte count when the reply began.
+    let start: Int
     private(set) var rows = 0
     private(set) var values = 0
-    private(set) var valueBytes = 0
 
-    /// Starts counting on the connection's socket from what it has received so far.
-    init(limits: ReplyLimits, socket: Int32) {
+    /// Starts counting from what the relay has let through so far.
+    init(limits: ReplyLimits, relay: SocketRelay) {
         self.limits = limits
-        self.socket = socket
-        self.baseline = ReceivedBytes.count(socket)
-    }
-
-    /// Bytes this reply has brought so far (by the socket's counter where there is one).
-    var bytes: Int {
-        if let baseline, let now = ReceivedBytes.count(socket) { return Int(clamping: now &- baseline) }
-        return valueBytes
-    }
-
-    /// After libpq read from the socket: fails once more bytes arrived than the cap allows.
-    func checkReceived() throws(ConnectorError) {
-        if bytes > limits.bytes { throw Self.tooLarge(limits) }
+        self.start = relay.received
     }
 
     /// Starts counting the rows and values of the next statement of a pipeline.
@@ -47,19 +34,16 @@ struct ReplyMeter {
         values = 0
     }
 
-    /// Counts one row of `columns` values holding `bytes` bytes.
-    mutating func countRow(columns: Int, bytes: Int) throws(ConnectorError) {
+    /// Counts one row of `columns` values.
+    mutating func countRow(columns: Int) throws(ConnectorError) {
         rows += 1
         values += columns
-        valueBytes += bytes
         if rows > limits.rows {
             throw ConnectorError(.failed, "more than \(limits.rows) rows (limits.reply_max_rows)")
         }
         if values > limits.elements {
             throw ConnectorError(.failed, "more than \(limits.elements) values (limits.reply_max_elements)")
         }
-        try checkReceived()
-        if valueBytes > limits.bytes { throw Self.tooLarge(limits) }
     }
 
     static func tooLarge(_ limits: ReplyLimits) -> ConnectorError {

@@ -18,16 +18,16 @@ extension PostgresConnector {
         let limits = client.options.replyLimits
         let timeout = Self.statementTimeout(until: deadline)
         let outcomes = try connection.pipeline([
-            LibPQStatement(sql: "BEGIN TRANSACTION READ ONLY"),
-            LibPQStatement(sql: "SET LOCAL statement_timeout = \(timeout)"),
-            LibPQStatement(sql: "SET LOCAL lock_timeout = \(Self.lockTimeout(statementTimeout: timeout))"),
+            .control("BEGIN TRANSACTION READ ONLY"),
+            .control("SET LOCAL statement_timeout = \(timeout)"),
+            .control("SET LOCAL lock_timeout = \(Self.lockTimeout(statementTimeout: timeout))"),
             LibPQStatement(sql: sql, parameters: parameters),
             LibPQStatement(sql: """
                 SELECT \(session.xidAssignedSQL) AS xid_assigned,
                        EXISTS (SELECT FROM pg_catalog.pg_locks
                                WHERE pid = pg_catalog.pg_backend_pid() AND locktype = 'advisory') AS advisory_locks
                 """),
-            LibPQStatement(sql: "ROLLBACK"),
+            .control("ROLLBACK"),
         ], limits: limits, scrub: client.target.scrubber.scrub, deadline: deadline)
         try Self.rollBackIfOpen(connection, limits: limits, deadline: deadline)
         if let failure = outcomes.lazy.compactMap(\.error).first {
@@ -81,7 +81,7 @@ extension PostgresConnector {
         let message = "SQLSTATE \(state): \(error.message)"
         switch state {
         case "57014" where error.message.contains("statement timeout"):
-            return ConnectorError(.timeout, message)
+            return ConnectorError(.timeout, message + " (statement_timeout is set from the call deadline)")
         case "08P01":
             // A protocol violation the server reports for the call itself, such as a parameter for
             // a statement that takes none: the check's mistake, not the server's.

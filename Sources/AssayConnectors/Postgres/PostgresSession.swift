@@ -87,11 +87,11 @@ struct PostgresSession {
     {
         let timeout = PostgresConnector.statementTimeout(until: deadline)
         let outcomes = try connection.pipeline([
-            LibPQStatement(sql: "BEGIN TRANSACTION READ ONLY"),
-            LibPQStatement(sql: "SET LOCAL statement_timeout = \(timeout)"),
+            .control("BEGIN TRANSACTION READ ONLY"),
+            .control("SET LOCAL statement_timeout = \(timeout)"),
             LibPQStatement(sql: factsSQL),
             LibPQStatement(sql: SideEffectCatalog.sql),
-            LibPQStatement(sql: "ROLLBACK"),
+            .control("ROLLBACK"),
         ], limits: limits, scrub: connection.scrubber.scrub, deadline: deadline)
         if let failure = outcomes.lazy.compactMap(\.error).first {
             let error = PostgresConnector.serverError(failure, address: connection.address)

@@ -45,14 +45,14 @@ enum StatementInspector {
     {
         let timeout = PostgresConnector.statementTimeout(until: deadline)
         return [
-            LibPQStatement(sql: "BEGIN TRANSACTION READ ONLY"),
-            LibPQStatement(sql: "SET LOCAL statement_timeout = \(timeout)"),
-            LibPQStatement(sql: "SET LOCAL lock_timeout = \(PostgresConnector.lockTimeout(statementTimeout: timeout))"),
-            LibPQStatement(sql: sql, kind: .prepare),
+            .control("BEGIN TRANSACTION READ ONLY"),
+            .control("SET LOCAL statement_timeout = \(timeout)"),
+            .control("SET LOCAL lock_timeout = \(PostgresConnector.lockTimeout(statementTimeout: timeout))"),
+            LibPQStatement(sql: sql, kind: .prepare, returnsRows: false),
             .describe,
             LibPQStatement(sql: explainPrefix + sql, parameters: parameters),
             LibPQStatement(sql: "SELECT \(session.xidAssignedSQL) AS assigned"),
-            LibPQStatement(sql: "ROLLBACK"),
+            .control("ROLLBACK"),
         ]
     }
 
