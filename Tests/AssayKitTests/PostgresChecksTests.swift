@@ -298,6 +298,7 @@ struct PostgresChecksTests {
         #expect(findings.pgLines("PG-LOG-CONNECTIONS") == ["pass low setting/log_connections", "pass low setting/log_disconnections"])
         #expect(findings.pgLines("PG-REPLICATION-SLOTS") == ["pass high slot/t_live"])
         #expect(findings.pgLines("PG-SUPERUSER-LOGIN") == ["fail high user/t_super"])
+        #expect(findings.of("PG-SUPERUSER-LOGIN", .fail).first?.message.hasPrefix("the audit ran as t_super, a superuser") == true)
 
         // Even a superuser login cannot write through Assay.
         let folder = try TemporaryFolder()

@@ -2,10 +2,9 @@
 import Glibc
 #endif
 
-/// How many bytes the kernel has received on a TCP socket since it was opened: the only way to see
-/// a reply grow while libpq reads it, since libpq buffers a whole protocol message (a DataRow, an
-/// ErrorResponse, a NoticeResponse) before it hands anything over, whatever length the message
-/// claims.
+/// How many bytes the kernel has received on a TCP socket since it was opened: while libpq is
+/// still connecting (before ``SocketRelay`` takes the socket over), the one way to see what the
+/// server has sent so far.
 ///
 /// The number is `tcpi_bytes_received` of Linux's `struct tcp_info` (Linux 4.1 and later), which
 /// glibc's `<netinet/tcp.h>` stops short of. The kernel only ever appends fields to that struct,
