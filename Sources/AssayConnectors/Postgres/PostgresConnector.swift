@@ -118,12 +118,12 @@ public final class PostgresConnector: Connector {
         if let refusal = StatementInspector.preflight(statement) { throw ConnectorError(.refused, refusal) }
         let key = VerdictCache.key(address: address, sql: statement, parameters: parameters)
         return try client.withConnection(deadline: deadline) { connection, session throws(ConnectorError) in
-            var verdict = VerdictCache.shared.verdict(for: key)
+            var verdict = VerdictCache.verdicts.value(for: key)
             if verdict == nil {
                 let inspected = try StatementInspector.inspect(
                     statement, parameters: parameters, connection: connection, session: session,
                     limits: Self.bookkeepingLimits, deadline: deadline)
-                VerdictCache.shared.store(inspected, for: key)
+                VerdictCache.verdicts.store(inspected, for: key)
                 verdict = inspected
             }
             if case .refused(let reason)? = verdict { throw ConnectorError(.refused, reason) }

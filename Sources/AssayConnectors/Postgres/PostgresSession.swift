@@ -81,27 +81,38 @@ struct PostgresSession {
         FROM pg_catalog.pg_roles r WHERE r.rolname = current_user
         """
 
-    /// Reads the facts and the catalog in one round trip, inside a read-only transaction.
+    /// Reads the facts, and the catalog unless the process read it for this server (host, port,
+    /// database, login) before, in one round trip inside a read-only transaction.
     static func open(_ connection: LibPQConnection, limits: ReplyLimits, deadline: Deadline)
         throws(ConnectorError) -> PostgresSession
     {
         let timeout = PostgresConnector.statementTimeout(until: deadline)
-        let outcomes = try connection.pipeline([
+        let known = catalogs.value(for: connection.address)
+        var statements: [LibPQStatement] = [
             .control("BEGIN TRANSACTION READ ONLY"),
             .control("SET LOCAL statement_timeout = \(timeout)"),
             LibPQStatement(sql: factsSQL),
-            LibPQStatement(sql: SideEffectCatalog.sql),
-            .control("ROLLBACK"),
-        ], limits: limits, scrub: connection.scrubber.scrub, deadline: deadline)
+        ]
+        if known == nil { statements.append(LibPQStatement(sql: SideEffectCatalog.sql)) }
+        statements.append(.control("ROLLBACK"))
+        let outcomes = try connection.pipeline(statements, limits: limits, scrub: connection.scrubber.scrub, deadline: deadline)
         if let failure = outcomes.lazy.compactMap(\.error).first {
             let error = PostgresConnector.serverError(failure, address: connection.address)
             throw ConnectorError(error.kind, "could not read what \(connection.address) allows: \(error.message)")
         }
         guard let row = outcomes[2].rows?.first, let user = row["login"]?.stringValue,
               let maxConnections = row["max_connections"]?.intValue, let reserved = row["reserved"]?.intValue,
-              let inUse = row["in_use"]?.intValue, let catalog = outcomes[3].rows
+              let inUse = row["in_use"]?.intValue
         else {
             throw connection.protocolFailure("the login and connection facts are missing")
+        }
+        let catalog: SideEffectCatalog
+        if let known {
+            catalog = known
+        } else {
+            guard let rows = outcomes[3].rows else { throw connection.protocolFailure("the catalog is missing") }
+            catalog = SideEffectCatalog(rows: rows)
+            catalogs.store(catalog, for: connection.address)
         }
         let flag = { (name: String) in row[name]?.boolValue ?? false }
         return PostgresSession(
@@ -110,8 +121,11 @@ struct PostgresSession {
                          bypassRLS: flag("bypassrls"), pgMonitor: flag("pg_monitor"),
                          pgReadAllStats: flag("pg_read_all_stats"), pgReadAllSettings: flag("pg_read_all_settings")),
             slots: Slots(maxConnections: Int(maxConnections), reserved: Int(reserved), inUse: Int(inUse)),
-            catalog: SideEffectCatalog(rows: catalog),
+            catalog: catalog,
             serverVersion: connection.serverVersion,
             endpoint: connection.serverEndpoint)
     }
+
+    /// The catalogs read so far, per server address, for the whole process.
+    static let catalogs = ProcessCache<SideEffectCatalog>()
 }

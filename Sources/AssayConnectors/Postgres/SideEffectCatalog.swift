@@ -97,11 +97,12 @@ struct SideEffectCatalog: Sendable, Hashable {
                    r.nspname = ANY (path.schemas) AS visible
             FROM refused r, path
             UNION ALL
-            SELECT 'function', n.nspname, p.proname, n.nspname = ANY (path.schemas)
+            SELECT DISTINCT 'function', n.nspname, p.proname, n.nspname = ANY (path.schemas)
             FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
-            JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace, path
-            WHERE ARRAY[a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn, a.aggmtransfn,
-                        a.aggminvtransfn, a.aggmfinalfn]::pg_catalog.oid[] && ARRAY(SELECT oid FROM refused_oids)
+            JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+            CROSS JOIN LATERAL unnest(ARRAY[a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn,
+                     a.aggdeserialfn, a.aggmtransfn, a.aggminvtransfn, a.aggmfinalfn]::pg_catalog.oid[]) AS support(fn), path
+            WHERE support.fn IN (SELECT oid FROM refused_oids)
             UNION ALL
             SELECT 'operator', n.nspname, o.oprname, n.nspname = ANY (path.schemas)
             FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace, path
@@ -118,10 +119,11 @@ struct SideEffectCatalog: Sendable, Hashable {
             FROM pg_catalog.pg_cast c WHERE c.castcontext IN ('i', 'a') AND c.castfunc IN (SELECT oid FROM refused_oids)
             UNION ALL
             SELECT 'hazard', '', pg_catalog.format('type %s reads or writes its values through %s',
-                     t.oid::pg_catalog.regtype, f.oid::pg_catalog.regprocedure), false
-            FROM pg_catalog.pg_type t JOIN pg_catalog.pg_proc f ON f.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend,
-                     t.typmodin, t.typmodout, t.typanalyze, t.typsubscript)
-            WHERE f.oid IN (SELECT oid FROM refused_oids)
+                     t.oid::pg_catalog.regtype, io.fn::pg_catalog.regprocedure), false
+            FROM pg_catalog.pg_type t
+            CROSS JOIN LATERAL unnest(ARRAY[t.typinput, t.typoutput, t.typreceive, t.typsend, t.typmodin, t.typmodout,
+                     t.typanalyze, t.typsubscript]::pg_catalog.oid[]) AS io(fn)
+            WHERE io.fn IN (SELECT oid FROM refused_oids)
             UNION ALL
             SELECT 'hazard', '', pg_catalog.format('domain %s checks its values with %s',
                      con.contypid::pg_catalog.regtype, d.refobjid::pg_catalog.regprocedure), false
@@ -134,9 +136,9 @@ struct SideEffectCatalog: Sendable, Hashable {
             FROM pg_catalog.pg_amproc p WHERE p.amproc IN (SELECT oid FROM refused_oids)
             UNION ALL
             SELECT 'hazard', '', pg_catalog.format('operator %s estimates selectivity with %s',
-                     o.oid::pg_catalog.regoperator, f.oid::pg_catalog.regprocedure), false
-            FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_proc f ON f.oid IN (o.oprrest, o.oprjoin)
-            WHERE f.oid IN (SELECT oid FROM refused_oids)
+                     o.oid::pg_catalog.regoperator, e.fn::pg_catalog.regprocedure), false
+            FROM pg_catalog.pg_operator o CROSS JOIN LATERAL unnest(ARRAY[o.oprrest, o.oprjoin]::pg_catalog.oid[]) AS e(fn)
+            WHERE e.fn IN (SELECT oid FROM refused_oids)
             UNION ALL
             SELECT 'hazard', '', pg_catalog.format('function %s is planned with %s',
                      p.oid::pg_catalog.regprocedure, p.prosupport::pg_catalog.regprocedure), false
