@@ -5,7 +5,14 @@ import Glibc
 #endif
 
 /// Runs a program as a child and measures it: its wall time and its peak memory (maximum resident
-/// set size, from `wait4`'s rusage of that very child — not of the test runner or other children).
+/// set size).
+///
+/// The peak comes from GNU time (`/usr/bin/time -f %M`), which forks and waits for the program
+/// and reads `ru_maxrss` of that very child. It cannot come from this process's own `wait4`:
+/// posix_spawn starts children with `CLONE_VM`, and Linux then counts the parent's high-water
+/// mark (the test runner's, often 150 MB) into the child's `ru_maxrss`. `time` itself is small,
+/// so its child's figure starts from a few MB. The child runs in a process group of its own, so
+/// a timeout kills it and its children.
 ///
 /// Standard output and standard error go to files in a folder of the run's own, so neither can
 /// fill a pipe and block the child; they are read once it has ended.
@@ -18,7 +25,7 @@ public struct MeasuredRun: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
-    /// Maximum resident set size of the child, in KiB (`ru_maxrss`).
+    /// Maximum resident set size of the program, in KiB (`ru_maxrss`).
     public let peakMemoryKiB: Int
     public let seconds: Double
 
@@ -27,12 +34,15 @@ public struct MeasuredRun: Sendable {
     /// The `assay` executable of this checkout's debug build (`swift build --build-tests` builds it).
     public static var assay: String { RepositoryPaths.root.appendingPathComponent(".build/debug/assay").path }
 
+    /// GNU time (Debian package `time`, installed by scripts/install-deps).
+    public static let time = "/usr/bin/time"
+
     /// Runs `path` with `arguments` (and the test's environment plus `environment`) to its end, or
     /// kills it (SIGKILL) after `timeout` seconds.
     public init(_ path: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double = 120) throws {
         let folder = try TemporaryFolder(prefix: "assay-measured")
         defer { folder.remove() }
-        let outPath = folder.file("stdout"), errPath = folder.file("stderr")
+        let outPath = folder.file("stdout"), errPath = folder.file("stderr"), rssPath = folder.file("maxrss")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -41,13 +51,18 @@ public struct MeasuredRun: Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { _, new in new }
-        let argv = [path] + arguments
+        let argv = [Self.time, "-f", "%M", "-o", rssPath, path] + arguments
         let envp = merged.map { "\($0.key)=\($0.value)" }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         var pid: pid_t = 0
         let spawned = withCStringArray(argv) { cArgv in
-            withCStringArray(envp) { cEnvp in posix_spawn(&pid, path, &actions, nil, cArgv, cEnvp) }
+            withCStringArray(envp) { cEnvp in posix_spawn(&pid, Self.time, &actions, &attributes, cArgv, cEnvp) }
         }
-        guard spawned == 0 else { throw TestFailure("posix_spawn \(path): errno \(spawned)") }
+        guard spawned == 0 else { throw TestFailure("posix_spawn \(Self.time): errno \(spawned)") }
         let started = Date()
         var status: Int32 = 0
         var usage = rusage()
@@ -56,7 +71,7 @@ public struct MeasuredRun: Sendable {
             if result == pid { break }
             if result < 0, errno != EINTR { throw TestFailure("wait4: errno \(errno)") }
             if Date().timeIntervalSince(started) > timeout {
-                kill(pid, SIGKILL)
+                kill(-pid, SIGKILL)
                 _ = wait4(pid, &status, 0, &usage)
                 throw TestFailure("\(path) did not end within \(timeout) s")
             }
@@ -64,7 +79,12 @@ public struct MeasuredRun: Sendable {
         }
         seconds = Date().timeIntervalSince(started)
         self.status = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        peakMemoryKiB = Int(usage.ru_maxrss)
+        let reported = String(decoding: folder.read("maxrss"), as: UTF8.self)
+        // GNU time writes a "Command exited with non-zero status N" line first when it did.
+        guard let kib = reported.split(separator: "\n").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else {
+            throw TestFailure("GNU time reported no peak memory: \(reported)")
+        }
+        peakMemoryKiB = kib
         stdout = String(decoding: folder.read("stdout"), as: UTF8.self)
         stderr = String(decoding: folder.read("stderr"), as: UTF8.self)
     }

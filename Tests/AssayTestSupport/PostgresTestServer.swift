@@ -11,7 +11,7 @@ import Glibc
 ///
 /// A copy of the stack's pristine cluster (`/var/cache/assay-stack/pg15-*`, made by
 /// `scripts/stack up`) or a fresh initdb; `peer` for the postgres user over its unix socket,
-/// scram-sha-256 over loopback TCP; the given settings; a free port. The postmaster runs in the
+/// scram-sha-256 for everyone else (over that socket and loopback TCP); the given settings; a free port. The postmaster runs in the
 /// foreground as a process the test holds (`pg_ctl start` would leave a daemon that keeps
 /// Foundation's `Process` from ever seeing its child end). `stop()` removes everything.
 ///
@@ -25,6 +25,7 @@ public final class PostgresTestServer {
     public static let bin = "/usr/lib/postgresql/15/bin"
     static let hba = """
         local  all  postgres                 peer
+        local  all  all                      scram-sha-256
         host   all  all       127.0.0.1/32   scram-sha-256
 
         """
@@ -115,6 +116,11 @@ public final class PostgresTestServer {
     /// A URL for a login over loopback TCP.
     public func url(user: String, password: String, database: String = "postgres") -> String {
         "postgres://\(user):\(password)@127.0.0.1:\(port)/\(database)"
+    }
+
+    /// A URL for a login over the server's unix socket.
+    public func socketURL(user: String, password: String, database: String = "postgres") -> String {
+        "postgres://\(user):\(password)@/\(database)?host=\(sockets)&port=\(port)"
     }
 
     /// Stops the server at once (SIGQUIT: an immediate shutdown) and removes its folder.

@@ -4,10 +4,10 @@ import AssayTestSupport
 import Foundation
 import Testing
 
-/// TLS goes through the relay untouched (libpq's TLS is bound to the socket's descriptor number,
-/// which the relay keeps): on a server of the test's own with `ssl = on` and a self-signed
-/// certificate, `sslmode=require` connects, large replies arrive whole, and the caps still hold.
-@Suite struct PostgresTLSTests {
+/// The relay in front of libpq (``SocketRelay``) on every transport: TLS goes through it untouched
+/// (libpq's TLS is bound to the socket's descriptor number, which the relay keeps), and a unix
+/// socket is held to the caps like TCP. On servers of the test's own.
+@Suite struct PostgresTransportTests {
     @Test func queriesAndCapsOverTLS() throws {
         let keys = try TemporaryFolder(prefix: "assay-tls")
         defer { keys.remove() }
@@ -44,5 +44,24 @@ import Testing
                                 deadline: .after(.seconds(10))).error
         #expect(failure?.message == "reply larger than 1 MiB (limits.reply_max_mb)")
         #expect(try capped.call("query", ["SELECT 1 AS one"], deadline: .after(.seconds(10))).arrayValue?.count == 1)
+    }
+
+    @Test func queriesAndCapsOverAUnixSocket() throws {
+        let server = try PostgresTestServer()
+        defer { server.stop() }
+        let password = UUID().uuidString
+        try server.psql("CREATE ROLE auditor LOGIN PASSWORD '\(password)' IN ROLE pg_monitor")
+        let url = server.socketURL(user: "auditor", password: password)
+        let pg = PostgresConnector(url: url, options: ConnectorOptions(replyLimits: ReplyLimits(bytes: 1 << 20)))
+        defer { pg.close() }
+        let local = try pg.call("query", ["SELECT client_addr IS NULL AS over_a_socket FROM pg_stat_activity WHERE pid = pg_backend_pid()"],
+                                deadline: .after(.seconds(10))).arrayValue?.first
+        #expect(local?["over_a_socket"] == .bool(true))
+        let rows = try pg.call("query", ["SELECT g, repeat('u', 900) AS filler FROM generate_series(1, 1000) g"],
+                               deadline: .after(.seconds(10))).arrayValue
+        #expect(rows?.count == 1000)
+        let failure = timedCall(pg, "query", ["SELECT repeat('x', 4 * 1024 * 1024) AS big"], deadline: .after(.seconds(10))).error
+        #expect(failure?.message == "reply larger than 1 MiB (limits.reply_max_mb)")
+        #expect(try pg.call("query", ["SELECT 1 AS one"], deadline: .after(.seconds(10))).arrayValue?.count == 1)
     }
 }
