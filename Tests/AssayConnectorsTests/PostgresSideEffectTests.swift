@@ -21,22 +21,28 @@ import Testing
         let busyPID: Int
 
         init(_ sql: String = "") throws {
-            server = try PostgresTestServer(settings: "autovacuum = off")
-            let password = UUID().uuidString
-            try server.psql("""
-                CREATE ROLE auditor LOGIN SUPERUSER PASSWORD '\(password)';
-                CREATE ROLE victim LOGIN PASSWORD '\(password)';
-                \(sql)
-                """)
-            auditorURL = server.url(user: "auditor", password: password)
-            witness = try RawPostgres(server.url(user: "auditor", password: password))
-            idle = try RawPostgres(server.url(user: "victim", password: password))
-            busy = try RawPostgres(server.url(user: "victim", password: password))
-            idlePID = Int(try idle.value("SELECT pg_backend_pid()") ?? "") ?? 0
-            busyPID = Int(try busy.value("SELECT pg_backend_pid()") ?? "") ?? 0
-            try busy.send("SELECT pg_sleep(600)")
-            for _ in 0..<200 where try witness.value("SELECT state FROM pg_stat_activity WHERE pid = \(busyPID)") != "active" {
-                usleep(10_000)
+            let server = try PostgresTestServer(settings: "autovacuum = off")
+            self.server = server
+            do {
+                let password = UUID().uuidString
+                try server.psql("""
+                    CREATE ROLE auditor LOGIN SUPERUSER PASSWORD '\(password)';
+                    CREATE ROLE victim LOGIN PASSWORD '\(password)';
+                    \(sql)
+                    """)
+                auditorURL = server.url(user: "auditor", password: password)
+                witness = try RawPostgres(server.url(user: "auditor", password: password))
+                idle = try RawPostgres(server.url(user: "victim", password: password))
+                busy = try RawPostgres(server.url(user: "victim", password: password))
+                idlePID = Int(try idle.value("SELECT pg_backend_pid()") ?? "") ?? 0
+                busyPID = Int(try busy.value("SELECT pg_backend_pid()") ?? "") ?? 0
+                try busy.send("SELECT pg_sleep(600)")
+                for _ in 0..<200 where try witness.value("SELECT state FROM pg_stat_activity WHERE pid = \(busyPID)") != "active" {
+                    usleep(10_000)
+                }
+            } catch {
+                server.stop()  // a server that failed to be set up is not left running
+                throw error
             }
         }
 

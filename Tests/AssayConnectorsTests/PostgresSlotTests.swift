@@ -16,10 +16,15 @@ import Testing
 
         init() throws {
             server = try PostgresTestServer(settings: "max_connections = 10")
-            try server.psql("""
-                CREATE ROLE auditor LOGIN PASSWORD '\(password)' IN ROLE pg_monitor;
-                CREATE ROLE filler LOGIN PASSWORD '\(password)';
-                """)
+            do {
+                try server.psql("""
+                    CREATE ROLE auditor LOGIN PASSWORD '\(password)' IN ROLE pg_monitor;
+                    CREATE ROLE filler LOGIN PASSWORD '\(password)';
+                    """)
+            } catch {
+                server.stop()
+                throw error
+            }
         }
 
         var auditorURL: String { server.url(user: "auditor", password: password) }
