@@ -87,6 +87,22 @@ import Testing
         #expect(text.hasPrefix("\(number / 10000)."))
     }
 
+    @Test func loginFacts() throws {
+        let pg = connector()
+        defer { pg.close() }
+        let login = try pg.call("login", [], deadline: .after(.seconds(5)))
+        #expect(login["user"] == "assay")
+        #expect(login["superuser"] == .bool(false))
+        #expect(login["pg_monitor"] == .bool(true))
+        #expect(login["pg_read_all_stats"] == .bool(true))  // pg_monitor includes it
+        let admin = PostgresConnector(url: try stack.postgresAdminURL)
+        defer { admin.close() }
+        let superuser = try admin.call("login", [], deadline: .after(.seconds(5)))
+        #expect(superuser["superuser"] == .bool(true))
+        #expect(superuser["user"] == "postgres")
+        #expect(timedCall(pg, "login", [1], deadline: .after(.seconds(5))).error?.kind == .refused)
+    }
+
     @Test func settingsFromPgSettings() throws {
         let pg = connector()
         defer { pg.close() }
@@ -143,9 +159,13 @@ import Testing
         let missing = timedCall(pg, "query", ["SELECT * FROM no_such_table_anywhere"], deadline: deadline).error
         #expect(missing?.kind == .denied)
         #expect(missing?.message.contains("42P01") == true)
+        // A syntax error is the check's mistake: refused, with the server's message.
         let syntax = timedCall(pg, "query", ["SELECT FROM WHERE"], deadline: deadline).error
-        #expect(syntax?.kind == .denied)
-        #expect(syntax?.message.contains("42601") == true)
+        #expect(syntax?.kind == .refused)
+        #expect(syntax?.message.contains("SQLSTATE 42601: syntax error at or near \"WHERE\"") == true)
+        let unreadable = timedCall(pg, "query", ["SELECT rolpassword FROM pg_authid"], deadline: deadline).error
+        #expect(unreadable?.kind == .denied)
+        #expect(unreadable?.message.contains("42501") == true)
         // The transaction was rolled back and the connection still works.
         #expect(try rows(pg, "SELECT 2 AS two").first?["two"] == .int(2))
     }

@@ -194,7 +194,8 @@ struct PostgresChecksTests {
         #expect(findings.pgLines("TEST-WRITE-INSERT") == ["error high postgres"])
         #expect(findings.of("TEST-WRITE-INSERT", .error).first?.message.contains("query refused") == true)
         #expect(findings.pgLines("TEST-WRITE-CTE") == ["error high postgres"])
-        #expect(findings.of("TEST-WRITE-CTE", .error).first?.message.contains("read-only transaction") == true)
+        // The server plans the statement first, and assay may not even plan a write into items.
+        #expect(findings.of("TEST-WRITE-CTE", .error).first?.message.contains("permission denied for table items") == true)
         #expect(try Psql.run(Self.adminURL, count) == before)
         #expect(try Psql.run(Self.adminURL, "SELECT count(*) FROM public.items WHERE name = 'written by a check'") == "0")
     }
@@ -297,6 +298,7 @@ struct PostgresChecksTests {
         #expect(findings.pgLines("PG-LOG-CONNECTIONS") == ["pass low setting/log_connections", "pass low setting/log_disconnections"])
         #expect(findings.pgLines("PG-REPLICATION-SLOTS") == ["pass high slot/t_live"])
         #expect(findings.pgLines("PG-SUPERUSER-LOGIN") == ["fail high user/t_super"])
+        #expect(findings.of("PG-SUPERUSER-LOGIN", .fail).first?.message.hasPrefix("the audit ran as t_super, a superuser") == true)
 
         // Even a superuser login cannot write through Assay.
         let folder = try TemporaryFolder()

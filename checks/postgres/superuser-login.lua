@@ -1,5 +1,6 @@
 -- The audited login should need nothing more than pg_monitor; a superuser login (in an audit
--- DSN, or the application's) can read and change everything if its credentials leak.
+-- DSN, or the application's) can read and change everything if its credentials leak. The facts
+-- come from the connector's `login` operation, read when the connection opened (no round trip).
 return assay.check {
   id = "PG-SUPERUSER-LOGIN",
   title = "The audited login is not a superuser",
@@ -11,16 +12,20 @@ return assay.check {
                  "https://www.postgresql.org/docs/current/role-attributes.html" },
   remediation = "Use a role without SUPERUSER: for auditing and monitoring, CREATE ROLE assay LOGIN; GRANT pg_monitor TO assay; for an application, a role that owns its schema only.",
   run = function(ctx)
-    local r = ctx.target:query([[
-      SELECT rolname, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls
-      FROM pg_catalog.pg_roles WHERE rolname = current_user]])[1]
-    local evidence = { role = r.rolname, superuser = r.rolsuper, createrole = r.rolcreaterole, createdb = r.rolcreatedb,
-                       replication = r.rolreplication, bypassrls = r.rolbypassrls }
-    if r.rolsuper then
-      ctx:fail { resource = "user/" .. r.rolname, evidence = evidence,
-                 message = "the login " .. r.rolname .. " is a superuser: whoever holds its credentials controls the whole server" }
+    local login = ctx.target:login()
+    local evidence = { role = login.user, superuser = login.superuser, createrole = login.createrole,
+                       createdb = login.createdb, replication = login.replication, bypassrls = login.bypassrls,
+                       pg_monitor = login.pg_monitor }
+    local resource = "user/" .. login.user
+    if login.superuser then
+      ctx:fail { resource = resource, evidence = evidence,
+                 message = "the audit ran as " .. login.user .. ", a superuser: whoever holds its credentials controls the whole server; audit with a pg_monitor role instead" }
+    elseif login.pg_monitor then
+      ctx:pass { resource = resource, evidence = evidence,
+                 message = "the login " .. login.user .. " is not a superuser and has pg_monitor" }
     else
-      ctx:pass { resource = "user/" .. r.rolname, evidence = evidence, message = "the login " .. r.rolname .. " is not a superuser" }
+      ctx:pass { resource = resource, evidence = evidence,
+                 message = "the login " .. login.user .. " is not a superuser; without pg_monitor it sees less of other sessions and of the server's state (GRANT pg_monitor TO " .. login.user .. ")" }
     end
   end,
 }

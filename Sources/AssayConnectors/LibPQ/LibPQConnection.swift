@@ -9,16 +9,21 @@ import Darwin
 /// One libpq connection driven without blocking: every wait is a poll(2) on its socket, bounded by
 /// a deadline, so a server that accepts and never answers costs exactly the time allowed.
 ///
-/// Connecting uses `PQconnectStartParams` + `PQconnectPoll`; queries use `PQsendQuery` or a
-/// pipeline of `PQsendQueryParams`, read back with `PQconsumeInput`/`PQisBusy`/`PQgetResult`.
-/// Host names are still resolved synchronously inside libpq (getaddrinfo); addresses are not.
+/// Connecting uses `PQconnectStartParams` + `PQconnectPoll`; once open, the connection's socket
+/// is taken over by a ``SocketRelay``, through which every byte from the server is counted before
+/// libpq sees it. Queries use `PQsendQuery` or a pipeline of `PQsendQueryParams` in single-row
+/// mode, read back with `PQconsumeInput`/`PQisBusy`/`PQgetResult` and held to ``ReplyLimits`` as
+/// they arrive (see `LibPQConnection+Results.swift`). Host names are still resolved synchronously
+/// inside libpq (getaddrinfo); addresses are not.
 final class LibPQConnection {
-    private let handle: OpaquePointer
-    private let address: String
-    private let scrubber: SecretScrubber
+    let handle: OpaquePointer
+    let address: String
+    let scrubber: SecretScrubber
     /// Whether a query was sent and its results not all read: closing then tries a cancel.
-    private var busy = false
+    var busy = false
     private var closed = false
+    /// Set once the connection is open.
+    private(set) var relay: SocketRelay!
 
     private init(handle: OpaquePointer, address: String, scrubber: SecretScrubber) {
         self.handle = handle
@@ -30,8 +35,9 @@ final class LibPQConnection {
 
     // MARK: - Connecting
 
-    /// Opens a connection, giving up with `.timeout` at `connectTimeout` or `deadline`, whichever is first.
-    static func connect(_ target: LibPQTarget, connectTimeout: Duration, deadline: Deadline)
+    /// Opens a connection, giving up with `.timeout` at `connectTimeout` or `deadline`, whichever is
+    /// first, and with `.failed` if the server sends more than `limits.bytes` before it is ready.
+    static func connect(_ target: LibPQTarget, connectTimeout: Duration, limits: ReplyLimits, deadline: Deadline)
         throws(ConnectorError) -> LibPQConnection
     {
         let connectDeadline = Deadline.after(connectTimeout)
@@ -47,20 +53,33 @@ final class LibPQConnection {
         if PQstatus(handle) == CONNECTION_BAD {
             let message = connection.libpqMessage
             connection.close()
-            throw Self.connectFailure(message, address: target.address, beforeNetwork: true)
+            throw LibPQFailure.connecting(message, address: target.address, beforeNetwork: true)
         }
         var state = PGRES_POLLING_WRITING
         while true {
             switch state {
             case PGRES_POLLING_OK:
                 PQsetnonblocking(handle, 1)
+                do {
+                    connection.relay = try SocketRelay(takingOver: PQsocket(handle))
+                } catch {
+                    connection.close()
+                    throw error
+                }
                 return connection
             case PGRES_POLLING_FAILED:
                 let message = connection.libpqMessage
                 connection.close()
-                throw Self.connectFailure(message, address: target.address, beforeNetwork: false)
+                throw LibPQFailure.connecting(message, address: target.address, beforeNetwork: false)
             default:
                 let socket = PQsocket(handle)
+                // Until the relay takes over: a new TCP socket counts from zero, so whatever arrived
+                // on it came while connecting (libpq itself caps the length of login messages).
+                if let received = ReceivedBytes.count(socket), received > UInt64(limits.bytes) {
+                    connection.close()
+                    throw ConnectorError(.failed, "\(target.address) sent more than "
+                        + "\(ReplyMeter.describe(bytes: limits.bytes)) while connecting (limits.reply_max_mb)")
+                }
                 let events = (state == PGRES_POLLING_READING ? Int16(POLLIN) : 0)
                     | (state == PGRES_POLLING_WRITING ? Int16(POLLOUT) : 0)
                 let outcome = socket < 0 ? .failed(EBADF) : SocketWait.wait(socket, for: events, until: limit)
@@ -82,105 +101,7 @@ final class LibPQConnection {
         }
     }
 
-    /// Classifies libpq's message for a failed connection attempt.
-    static func connectFailure(_ message: String, address: String, beforeNetwork: Bool) -> ConnectorError {
-        let lower = message.lowercased()
-        let deniedMarkers = [
-            "authentication failed", "no pg_hba.conf entry", "no password supplied", "password is required",
-            "permission denied", "does not exist", "not permitted to log in", "too many connections",
-            "too many clients", "no such user", "not allowed", "sasl authentication",
-        ]
-        let malformedMarkers = [
-            "invalid connection option", "invalid uri", "missing \"=\"", "unterminated quoted string",
-            "invalid sslmode", "invalid integer value", "invalid value for parameter", "invalid port number",
-            "extra key/value separator", "invalid percent-encoded token",
-        ]
-        let kind: ConnectorError.Kind
-        if deniedMarkers.contains(where: lower.contains) {
-            kind = .denied
-        } else if beforeNetwork, malformedMarkers.contains(where: lower.contains) {
-            kind = .failed
-        } else {
-            kind = .unreachable
-        }
-        return ConnectorError(kind, "could not connect to \(address): \(message)")
-    }
-
-    // MARK: - Queries
-
-    /// Runs a simple-protocol query (the only protocol PgBouncer's console speaks) and returns all
-    /// of its results.
-    func simpleQuery(_ sql: String, deadline: Deadline) throws(ConnectorError) -> [LibPQResult] {
-        guard PQsendQuery(handle, sql) == 1 else { throw sendFailure() }
-        busy = true
-        var results: [LibPQResult] = []
-        while let result = try nextResult(until: deadline) { results.append(result) }
-        busy = false
-        return results
-    }
-
-    /// One statement of a pipeline: extended protocol, so one SQL statement with `$n` parameters.
-    struct Statement {
-        var sql: String
-        var parameters: [String?] = []
-    }
-
-    /// Sends the statements as one pipeline ending in a single Sync — one round trip — and returns,
-    /// for each statement, its first result (`PGRES_PIPELINE_ABORTED` for those skipped after an error).
-    func pipeline(_ statements: [Statement], deadline: Deadline) throws(ConnectorError) -> [LibPQResult] {
-        guard PQenterPipelineMode(handle) == 1 else { throw sendFailure() }
-        for statement in statements {
-            let sent = withCStrings(statement.parameters) { values in
-                PQsendQueryParams(handle, statement.sql, Int32(values.count), nil,
-                                  values.isEmpty ? nil : values, nil, nil, 0)
-            }
-            guard sent == 1 else { throw sendFailure() }
-        }
-        guard PQpipelineSync(handle) == 1 else { throw sendFailure() }
-        busy = true
-        var firsts: [LibPQResult] = []
-        var current: LibPQResult?
-        var boundaries = 0
-        while true {
-            guard let result = try nextResult(until: deadline) else {
-                if let first = current { firsts.append(first) }
-                current = nil
-                boundaries += 1
-                if boundaries > statements.count + 1 { throw protocolFailure("too many result boundaries") }
-                continue
-            }
-            if result.status == PGRES_PIPELINE_SYNC { break }
-            if current == nil { current = result }
-        }
-        PQexitPipelineMode(handle)
-        busy = false
-        guard firsts.count == statements.count else {
-            throw protocolFailure("expected \(statements.count) results, got \(firsts.count)")
-        }
-        return firsts
-    }
-
-    /// Waits for the next result of the current query: nil once they are all read.
-    func nextResult(until deadline: Deadline) throws(ConnectorError) -> LibPQResult? {
-        while true {
-            let flush = PQflush(handle)
-            if flush < 0 { throw lostConnection() }
-            if flush == 0, PQisBusy(handle) == 0 {
-                guard let result = PQgetResult(handle) else { return nil }
-                let wrapped = LibPQResult(result)
-                if wrapped.isError, PQstatus(handle) == CONNECTION_BAD { throw lostConnection() }
-                return wrapped
-            }
-            let events = Int16(POLLIN) | (flush == 1 ? Int16(POLLOUT) : 0)
-            switch SocketWait.wait(PQsocket(handle), for: events, until: deadline) {
-            case .ready: break
-            case .timedOut: throw ConnectorError(.timeout, "no answer from \(address) before the call deadline")
-            case .failed(let code):
-                throw ConnectorError(.failed, "poll failed on \(address): \(StreamSocket.errnoText(code))")
-            }
-            if PQconsumeInput(handle) == 0 { throw lostConnection() }
-        }
-    }
+    // MARK: - State
 
     /// Whether the server left a transaction open (after an error inside one, say).
     var isInTransaction: Bool {
@@ -191,14 +112,22 @@ final class LibPQConnection {
     /// Whether libpq still considers the connection usable.
     var isHealthy: Bool { !closed && PQstatus(handle) == CONNECTION_OK && !busy }
 
+
     // MARK: - Server facts (no round trip)
 
     func parameterStatus(_ name: String) -> String? {
         guard let value = PQparameterStatus(handle, name) else { return nil }
-        return String(cString: value)
+        return ServerText.cut(value)
     }
 
     var serverVersion: Int { Int(PQserverVersion(handle)) }
+
+    /// `host:port` of the server this connection reached (a unix socket's folder for `host`).
+    var serverEndpoint: String {
+        let host = PQhost(handle).map { String(cString: $0) } ?? "?"
+        let port = PQport(handle).map { String(cString: $0) } ?? "?"
+        return "\(host):\(port)"
+    }
 
     // MARK: - Closing
 
@@ -207,30 +136,36 @@ final class LibPQConnection {
     func close() {
         guard !closed else { return }
         closed = true
+        let wasBusy = busy
         if busy, PQstatus(handle) == CONNECTION_OK, let cancel = PQgetCancel(handle) {
             BestEffortCancel.dispatch(cancel)
         }
         PQfinish(handle)
+        // An idle connection ends as the server sees it end (its backend gone), so the audit never
+        // holds more connections than its budget, even for the moment a backend takes to exit.
+        if wasBusy { relay?.close() } else { relay?.closeGracefully(milliseconds: 500) }
     }
 
     // MARK: - Messages
 
-    /// libpq's current error message, scrubbed of secrets.
-    private var libpqMessage: String {
-        scrubber.scrub(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())
+    /// libpq's current error message, cut to 4 KiB and scrubbed of secrets.
+    var libpqMessage: String {
+        guard let message = PQerrorMessage(handle) else { return "" }
+        return scrubber.scrub(ServerText.cut(message).trimmingTrailingNewlines())
     }
 
-    private func lostConnection() -> ConnectorError {
-        ConnectorError(.unreachable, "lost the connection to \(address): \(libpqMessage)")
+    /// The error for a connection libpq gave up on while a reply was read or a query sent.
+    func lostConnection() -> ConnectorError {
+        LibPQFailure.lost(libpqMessage, address: address)
     }
 
-    private func sendFailure() -> ConnectorError {
+    func sendFailure() -> ConnectorError {
         PQstatus(handle) == CONNECTION_BAD
             ? lostConnection()
             : ConnectorError(.failed, "could not send to \(address): \(libpqMessage)")
     }
 
-    private func protocolFailure(_ detail: String) -> ConnectorError {
+    func protocolFailure(_ detail: String) -> ConnectorError {
         ConnectorError(.failed, "unexpected answer from \(address): \(detail)")
     }
 

@@ -13,49 +13,47 @@ final class LibPQResult {
 
     var isError: Bool { status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR }
 
-    /// The five-character SQLSTATE of an error result, if any.
+    /// The five-character SQLSTATE of an error the server sent; nil for an error libpq made up
+    /// itself (a malformed answer, a lost connection), which carries none.
     var sqlState: String? { field(Int32(UInt8(ascii: "C"))) }
 
-    /// The primary message of an error result, else libpq's message for the result.
+    /// The primary message of an error result, else libpq's message for the result; at most
+    /// ``ServerText/maximumBytes`` bytes of it.
     var errorMessage: String {
         if let primary = field(Int32(UInt8(ascii: "M"))) { return primary }
-        let text = String(cString: PQresultErrorMessage(handle))
-        return text.trimmingTrailingNewlines()
+        guard let text = PQresultErrorMessage(handle) else { return "" }
+        return ServerText.cut(text).trimmingTrailingNewlines()
     }
 
     private func field(_ code: Int32) -> String? {
         guard let value = PQresultErrorField(handle, code) else { return nil }
-        return String(cString: value)
+        return ServerText.cut(value)
     }
 
     // MARK: - Rows
 
-    /// The rows as objects keyed by column name, each value typed by ``LibPQValue/convert(_:oid:)``
-    /// and every string passed through `scrub`. Columns whose names repeat get `_2`, `_3`, … suffixes.
-    func rows(scrub: (String) -> String) -> [JSONValue] {
-        let rowCount = Int(PQntuples(handle))
-        let fieldCount = Int32(PQnfields(handle))
-        guard rowCount > 0, fieldCount > 0 else { return [] }
-        let names = LibPQValue.uniqueNames((0..<fieldCount).map { scrub(String(cString: PQfname(handle, $0))) })
-        let oids = (0..<fieldCount).map { PQftype(handle, $0) }
-        var rows: [JSONValue] = []
-        rows.reserveCapacity(rowCount)
-        for row in 0..<Int32(rowCount) {
-            var object: [String: JSONValue] = [:]
-            object.reserveCapacity(Int(fieldCount))
-            for column in 0..<fieldCount {
-                let value: JSONValue
-                if PQgetisnull(handle, row, column) != 0 {
-                    value = .null
-                } else {
-                    value = LibPQValue.convert(String(cString: PQgetvalue(handle, row, column)), oid: oids[Int(column)],
-                                               scrub: scrub)
-                }
-                object[names[Int(column)]] = value
+    /// The column names, scrubbed, with `_2`, `_3`, … suffixes for names that repeat.
+    func columnNames(scrub: (String) -> String) -> [String] {
+        LibPQValue.uniqueNames((0..<PQnfields(handle)).map { scrub(String(cString: PQfname(handle, $0))) })
+    }
+
+    var rowCount: Int32 { PQntuples(handle) }
+    var columnCount: Int { Int(PQnfields(handle)) }
+
+    /// One row as an object keyed by `names`, each value typed by ``LibPQValue/convert(_:oid:scrub:)``
+    /// and every string passed through `scrub`.
+    func row(_ row: Int32, names: [String], scrub: (String) -> String) -> JSONValue {
+        var object: [String: JSONValue] = [:]
+        object.reserveCapacity(names.count)
+        for column in 0..<Int32(names.count) {
+            if PQgetisnull(handle, row, column) != 0 {
+                object[names[Int(column)]] = .null
+            } else {
+                object[names[Int(column)]] = LibPQValue.convert(
+                    String(cString: PQgetvalue(handle, row, column)), oid: PQftype(handle, column), scrub: scrub)
             }
-            rows.append(.object(object))
         }
-        return rows
+        return .object(object)
     }
 }
 

@@ -1,5 +1,4 @@
 import AssayCore
-import CLibPQ
 
 /// Reads PgBouncer's admin console (the `pgbouncer` database) over libpq.
 ///
@@ -12,8 +11,9 @@ import CLibPQ
 ///   (`"PgBouncer 1.18.0"` → 1, 18, 0).
 ///
 /// The console speaks only the simple query protocol: each question is one `PQsendQuery` of
-/// `SHOW NAME;`, outside any transaction. Connecting needs a user listed in `stats_users` (or
-/// `admin_users`) of pgbouncer.ini.
+/// `SHOW NAME;`, outside any transaction, its rows read one at a time and held to the reply caps
+/// (``ReplyLimits``) as they arrive; error messages are cut at 4 KiB. Connecting needs a user
+/// listed in `stats_users` (or `admin_users`) of pgbouncer.ini.
 public final class PgBouncerConnector: Connector {
     /// The operations ``call(_:_:deadline:)`` answers.
     public static let operations = ["show", "version"]
@@ -28,7 +28,7 @@ public final class PgBouncerConnector: Connector {
     /// The console URL or `key=value` string with any password removed, for reports.
     public let address: String
 
-    private let client: LibPQClient
+    private let client: LibPQClient<Void>
 
     /// - Parameters:
     ///   - url: a libpq URL or `key=value` string for the console, e.g.
@@ -39,7 +39,7 @@ public final class PgBouncerConnector: Connector {
     public init(url: String, password: String? = nil, options: ConnectorOptions = ConnectorOptions()) {
         let target = LibPQTarget(conninfo: url, password: password)
         self.address = target.address
-        self.client = LibPQClient(target: target, options: options)
+        self.client = LibPQClient(target: target, options: options) { _, _ in }
     }
 
     public func call(_ operation: String, _ arguments: [JSONValue], deadline: Deadline) throws(ConnectorError)
@@ -72,28 +72,36 @@ public final class PgBouncerConnector: Connector {
 
     /// `SHOW name;` over the simple protocol; `name` must already be one of ``showNames``.
     private func show(_ name: String, deadline: Deadline) throws(ConnectorError) -> [JSONValue] {
-        try client.withConnection(deadline: deadline) { connection throws(ConnectorError) in
-            try rows(of: connection.simpleQuery("SHOW \(name);", deadline: deadline), command: "SHOW \(name)")
+        try client.withConnection(deadline: deadline) { connection, _ throws(ConnectorError) in
+            try rows(of: ask(connection, "SHOW \(name);", deadline: deadline), command: "SHOW \(name)")
         }
     }
 
-    private func rows(of results: [LibPQResult], command: String) throws(ConnectorError) -> [JSONValue] {
-        if let failure = results.first(where: \.isError) {
-            let state = failure.sqlState.map { "SQLSTATE \($0): " } ?? ""
-            throw ConnectorError(.denied, "\(command) failed: \(state)\(failure.errorMessage)")
+    private func ask(_ connection: LibPQConnection, _ sql: String, deadline: Deadline) throws(ConnectorError)
+        -> [LibPQOutcome]
+    {
+        try connection.simpleQuery(sql, limits: client.options.replyLimits, scrub: client.target.scrubber.scrub,
+                                   deadline: deadline)
+    }
+
+    private func rows(of outcomes: [LibPQOutcome], command: String) throws(ConnectorError) -> [JSONValue] {
+        if let failure = outcomes.lazy.compactMap(\.error).first {
+            guard let state = failure.sqlState else {
+                throw ConnectorError(.failed, "unexpected answer from \(address) to \(command): \(failure.message)")
+            }
+            throw ConnectorError(.denied, "\(command) failed: SQLSTATE \(state): \(failure.message)")
         }
-        guard let table = results.last(where: { $0.status == PGRES_TUPLES_OK }) else {
-            if results.contains(where: { $0.status == PGRES_COMMAND_OK }) { return [] }
+        guard let table = outcomes.last(where: { $0.rows != nil })?.rows else {
+            if outcomes.contains(.completed) { return [] }
             throw ConnectorError(.failed, "\(command) returned no rows from \(address)")
         }
-        return table.rows(scrub: client.target.scrubber.scrub)
+        return table
     }
 
     private func version(deadline: Deadline) throws(ConnectorError) -> JSONValue {
         let (answer, status) = try client.withConnection(deadline: deadline) {
-            connection throws(ConnectorError) -> ([JSONValue], String?) in
-            let answer = try rows(of: connection.simpleQuery("SHOW VERSION;", deadline: deadline),
-                                  command: "SHOW VERSION")
+            connection, _ throws(ConnectorError) -> ([JSONValue], String?) in
+            let answer = try rows(of: ask(connection, "SHOW VERSION;", deadline: deadline), command: "SHOW VERSION")
             return (answer, connection.parameterStatus("server_version"))
         }
         // One row, one column (`version`) since 1.12; older consoles answered with a notice only,

@@ -1,6 +1,7 @@
 import AssayCore
 
-/// Asks a PostgreSQL server read-only questions over libpq.
+/// Asks a PostgreSQL server read-only questions over libpq, without side effects, even as a
+/// superuser.
 ///
 /// Operations:
 /// - `query` `[sql, params?]` → an array of rows, each an object keyed by column name. `params`
@@ -9,17 +10,33 @@ import AssayCore
 ///   `$1::int`). Values are typed as ``LibPQValue`` describes: int2/int4/int8/oid → int,
 ///   bool → bool, float4/float8 → double, numeric → double when exact else string, NULL → null,
 ///   anything else → its text. A repeated column name gets a `_2`, `_3`, … suffix.
+///   `SHOW name` and `SHOW ALL` are answered too (see ``ShowStatement``).
 /// - `settings` `[]` → `{name: {setting, unit, category, context, vartype, source, min_val,
 ///   max_val, enumvals, boot_val, reset_val, sourcefile, sourceline, pending_restart}}` from
 ///   `pg_settings`.
 /// - `version` `[]` → `{server_version_num, server_version}` from the connection's parameter
 ///   status (no round trip).
+/// - `login` `[]` → `{user, superuser, createrole, createdb, replication, bypassrls, pg_monitor,
+///   pg_read_all_stats, pg_read_all_settings}`: who the audit runs as (no round trip; read when
+///   the connection opened).
 ///
-/// Read-only in depth: ``ReadOnlyGuard`` refuses anything but a single question and any function
-/// with side effects before it is sent; what passes runs as one extended-protocol statement in
-/// `BEGIN TRANSACTION READ ONLY` … `ROLLBACK`, with `SET LOCAL statement_timeout` derived from
-/// the deadline, so a write that slipped through fails in the server (`.denied`, with the
-/// server's message). All four messages travel in one pipeline: one round trip per question.
+/// **Read-only, decided by the server.** Every statement is first planned by the server
+/// (``StatementInspector``): only plans of pure reads that call no function with side effects
+/// (``SideEffectCatalog``: volatile functions outside a short allow-list, transaction-id
+/// consumers, server files, large objects, advisory locks, signals) may run. What passes runs as
+/// one extended-protocol statement in `BEGIN TRANSACTION READ ONLY` … `ROLLBACK`, with
+/// `statement_timeout` from the deadline and a short `lock_timeout`, and a witness that it left
+/// nothing behind. A new question costs two round trips (plan, then answer); a question asked
+/// before, on any target of the same server and login, one.
+///
+/// **Never the last slots.** Right after connecting, the connector reads who it is and how many
+/// connection slots are left (``PostgresSession``); if its own connection would leave fewer than
+/// a safe margin free, it closes it and every call fails with `.unreachable` saying so.
+///
+/// **Bounded.** Replies are held to ``ReplyLimits`` while they are read; error messages are cut
+/// at 4 KiB. Any failed call leaves no state behind: the transaction is rolled back, and a
+/// connection in doubt (timeout, lost, unreadable, over a cap) is closed; the next call
+/// reconnects.
 ///
 /// ```swift
 /// let pg = PostgresConnector(url: "postgres://assay@db:5432/app?sslmode=verify-full",
@@ -29,13 +46,13 @@ import AssayCore
 /// ```
 public final class PostgresConnector: Connector {
     /// The operations ``call(_:_:deadline:)`` answers.
-    public static let operations = ["query", "settings", "version"]
+    public static let operations = ["query", "settings", "version", "login"]
 
     public var kind: TargetKind { .postgres }
     /// The connection URL or `key=value` string with any password removed, for reports.
     public let address: String
 
-    let client: LibPQClient
+    let client: LibPQClient<PostgresSession>
 
     /// - Parameters:
     ///   - url: a libpq URL (`postgres://user@host:port/db?sslmode=…`) or `key=value` string.
@@ -43,11 +60,17 @@ public final class PostgresConnector: Connector {
     ///     are added unless it sets them.
     ///   - password: used instead of any password in `url`; without either, libpq reads
     ///     `PGPASSWORD` or the pass file (`PGPASSFILE`, `~/.pgpass`).
-    ///   - options: the connect timeout and the longest a call may take.
+    ///   - options: the connect timeout, the longest a call may take, and the reply caps.
     public init(url: String, password: String? = nil, options: ConnectorOptions = ConnectorOptions()) {
         let target = LibPQTarget(conninfo: url, password: password)
         self.address = target.address
-        self.client = LibPQClient(target: target, options: options)
+        self.client = LibPQClient(target: target, options: options) { connection, deadline throws(ConnectorError) in
+            let session = try PostgresSession.open(connection, limits: Self.bookkeepingLimits, deadline: deadline)
+            if let refusal = session.slots.refusal(endpoint: session.endpoint) {
+                throw ConnectorError(.unreachable, refusal)
+            }
+            return session
+        }
     }
 
     public func call(_ operation: String, _ arguments: [JSONValue], deadline: Deadline) throws(ConnectorError)
@@ -57,20 +80,22 @@ public final class PostgresConnector: Connector {
         switch operation {
         case "query":
             let (sql, parameters) = try Self.queryArguments(arguments)
-            if let reason = ReadOnlyGuard.refusal(for: sql) {
-                throw ConnectorError(.refused, "query refused: \(reason)")
-            }
-            return .array(try runReadOnly(sql, parameters: parameters, deadline: deadline))
+            return .array(try query(sql, parameters: parameters, deadline: deadline))
         case "settings":
             try Self.expectNoArguments(operation, arguments)
             return try settings(deadline: deadline)
         case "version":
             try Self.expectNoArguments(operation, arguments)
-            return try client.withConnection(deadline: deadline) { connection throws(ConnectorError) in
+            return try client.withConnection(deadline: deadline) { connection, _ throws(ConnectorError) in
                 .object([
                     "server_version_num": .int(Int64(connection.serverVersion)),
                     "server_version": .string(connection.parameterStatus("server_version") ?? ""),
                 ])
+            }
+        case "login":
+            try Self.expectNoArguments(operation, arguments)
+            return try client.withConnection(deadline: deadline) { _, session throws(ConnectorError) in
+                session.login.json
             }
         default:
             throw ConnectorError(.refused, "unknown PostgreSQL operation '\(operation)' (known: "
@@ -80,16 +105,45 @@ public final class PostgresConnector: Connector {
 
     public func close() { client.close() }
 
+    /// Caps for Assay's own questions (connection facts, the catalog, plans): the defaults, whatever
+    /// `limits:` sets for the replies to a check's questions.
+    static let bookkeepingLimits = ReplyLimits()
+
     // MARK: - Operations
+
+    /// A check's statement: inspected by the server (or its verdict taken from the cache), then run.
+    private func query(_ sql: String, parameters: [String?], deadline: Deadline) throws(ConnectorError) -> [JSONValue] {
+        var statement = sql
+        if let show = try ShowStatement.query(for: sql, parameters: parameters) { statement = show }
+        if let refusal = StatementInspector.preflight(statement) { throw ConnectorError(.refused, refusal) }
+        let key = VerdictCache.key(address: address, sql: statement, parameters: parameters)
+        return try client.withConnection(deadline: deadline) { connection, session throws(ConnectorError) in
+            var verdict = VerdictCache.verdicts.value(for: key)
+            if verdict == nil {
+                let inspected = try StatementInspector.inspect(
+                    statement, parameters: parameters, connection: connection, session: session,
+                    limits: Self.bookkeepingLimits, deadline: deadline)
+                VerdictCache.verdicts.store(inspected, for: key)
+                verdict = inspected
+            }
+            if case .refused(let reason)? = verdict { throw ConnectorError(.refused, reason) }
+            return try runReadOnly(statement, parameters: parameters, connection: connection, session: session,
+                                   deadline: deadline)
+        }
+    }
 
     static let settingsSQL = """
         SELECT name, setting, unit, category, context, vartype, source, min_val, max_val, enumvals, boot_val, \
         reset_val, sourcefile, sourceline, pending_restart FROM pg_catalog.pg_settings ORDER BY name
         """
 
+    /// Assay's own question, known to be a pure read: no inspection.
     private func settings(deadline: Deadline) throws(ConnectorError) -> JSONValue {
+        let rows = try client.withConnection(deadline: deadline) { connection, session throws(ConnectorError) in
+            try runReadOnly(Self.settingsSQL, parameters: [], connection: connection, session: session, deadline: deadline)
+        }
         var settings: [String: JSONValue] = [:]
-        for row in try runReadOnly(Self.settingsSQL, parameters: [], deadline: deadline) {
+        for row in rows {
             guard var fields = row.objectValue, let name = fields.removeValue(forKey: "name")?.stringValue else {
                 continue
             }

@@ -25,6 +25,10 @@ extension TargetKindDescriptor {
                 "setting", operation: "settings", parameters: [HandleParameter("name", .string)], result: .memberField("setting"),
                 returns: "string?", summary: "The current value of one setting, as text (nil when it does not exist)."),
             HandleMethod("version", returns: "table", summary: "{server_version_num, server_version} of the server."),
+            HandleMethod(
+                "login", returns: "table",
+                summary: "Who the audit runs as: {user, superuser, createrole, createdb, replication, bypassrls, pg_monitor, "
+                    + "pg_read_all_stats, pg_read_all_settings}."),
         ]),
         testStack: TestStackHook(locationKey: "ASSAY_STACK_POSTGRES_URL", script: "postgres"),
         connect: { location, password, options in PostgresConnector(url: location, password: password, options: options) },
