@@ -5,6 +5,7 @@ import Testing
 
 @Suite("The built-in check library")
 struct BuiltinLibraryTests {
+    /// A check lives in the folder of the first kind it needs; a component rule in its component kind's.
     @Test func everyCheckLoadsAndLivesInTheFolderOfItsFirstKind() throws {
         let scripts = try CheckCatalog.builtinScripts()
         let (checks, problems) = CheckLoader.loadAll(scripts)
@@ -13,7 +14,8 @@ struct BuiltinLibraryTests {
         #expect(checks.count >= 100)
         for check in checks {
             let folder = check.script.path.split(separator: "/").dropFirst().first.map(String.init)
-            #expect(folder == check.descriptor.needs.first?.rawValue, "\(check.script.path) needs \(check.descriptor.needs)")
+            let expected = check.descriptor.component ?? check.descriptor.needs.first?.rawValue
+            #expect(folder == expected, "\(check.script.path) needs \(check.descriptor.needs), judges \(check.descriptor.component ?? "a target")")
         }
     }
 

@@ -28,5 +28,6 @@ extension TargetKindDescriptor {
         testStack: TestStackHook(locationKey: "ASSAY_STACK_DOCKER_URL", script: "docker"),
         connect: { location, _, options in DockerConnector(url: location, options: options) },
         server: { ServerAddress.docker($0) },
-        discovery: .fromConnector { target, ask in DockerDiscovery.candidates(of: target, ask: ask) })
+        discovery: .fromConnector { target, ask in DockerDiscovery.candidates(of: target, ask: ask) },
+        componentKinds: ["service"])
 }

@@ -35,7 +35,8 @@ extension TargetKindDescriptor {
             guard operation == "configs", case .array(let documents) = answer else { return (answer, []) }
             return FilesConnector.splitUnreadable(documents)
         },
-        discovery: .fromConnector { target, ask in FilesDiscovery.candidates(of: target, ask: ask) })
+        discovery: .fromConnector { target, ask in FilesDiscovery.candidates(of: target, ask: ask) },
+        componentKinds: ["postgres", "pgbouncer", "redis", "service"])
 }
 
 extension FilesConnector {

@@ -83,6 +83,10 @@ public struct TargetKindDescriptor: Sendable {
         case fromConnector(@Sendable (_ target: TargetInfo, _ ask: Ask) -> [ComponentCandidate])
     }
 
+    /// The kinds of component its targets can take part in (what discovery may find): the built-in
+    /// checks of those kinds' folders are loaded whenever a target of this kind is audited.
+    public var componentKinds: [String]
+
     /// - Parameters:
     ///   - connect: makes the connector for a location (opening no connection yet).
     ///   - server: the server whose connection budget a target uses (`host:port`, a socket path),
@@ -91,13 +95,14 @@ public struct TargetKindDescriptor: Sendable {
     ///   - problems: splits the parts of an answer the connector could not read (a file that does
     ///     not parse) from the rest; each becomes an `error` finding of the check that asked.
     ///   - discovery: how it finds the components its targets take part in.
+    ///   - componentKinds: the kinds of component it may find (whose checks are then loaded).
     public init(
         kind: TargetKind, title: String, location: Location, handle: HandleSpec, testStack: TestStackHook?,
         connect: @escaping @Sendable (_ location: String, _ password: String?, _ options: ConnectorOptions) -> any Connector,
         server: @escaping @Sendable (_ location: String) -> String?,
         check: @escaping @Sendable (_ location: String) -> String? = { _ in nil },
         problems: @escaping @Sendable (_ operation: String, _ answer: JSONValue) -> (JSONValue, [AnswerProblem]) = { ($1, []) },
-        discovery: Discovery = .none
+        discovery: Discovery = .none, componentKinds: [String] = []
     ) {
         self.kind = kind
         self.title = title
@@ -109,6 +114,7 @@ public struct TargetKindDescriptor: Sendable {
         self.check = check
         self.problems = problems
         self.discovery = discovery
+        self.componentKinds = componentKinds
     }
 
     /// The connector for a target of this kind (it connects on its first call).

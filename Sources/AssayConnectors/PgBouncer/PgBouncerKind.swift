@@ -35,5 +35,6 @@ extension TargetKindDescriptor {
         testStack: TestStackHook(locationKey: "ASSAY_STACK_PGBOUNCER_URL", script: "pgbouncer"),
         connect: { location, password, options in PgBouncerConnector(url: location, password: password, options: options) },
         server: { ServerAddress.libpq($0) },
-        discovery: .fromLocation { target, location in LiveServerDiscovery.candidate(kind: "pgbouncer", target: target, server: ServerAddress.libpq(location)) })
+        discovery: .fromLocation { target, location in LiveServerDiscovery.candidate(kind: "pgbouncer", target: target, server: ServerAddress.libpq(location)) },
+        componentKinds: ["pgbouncer"])
 }

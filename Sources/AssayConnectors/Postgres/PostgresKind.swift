@@ -33,5 +33,6 @@ extension TargetKindDescriptor {
         testStack: TestStackHook(locationKey: "ASSAY_STACK_POSTGRES_URL", script: "postgres"),
         connect: { location, password, options in PostgresConnector(url: location, password: password, options: options) },
         server: { ServerAddress.libpq($0) },
-        discovery: .fromLocation { target, location in LiveServerDiscovery.candidate(kind: "postgres", target: target, server: ServerAddress.libpq(location)) })
+        discovery: .fromLocation { target, location in LiveServerDiscovery.candidate(kind: "postgres", target: target, server: ServerAddress.libpq(location)) },
+        componentKinds: ["postgres"])
 }

@@ -39,5 +39,6 @@ extension TargetKindDescriptor {
         testStack: TestStackHook(locationKey: "ASSAY_STACK_REDIS_URL", script: "redis"),
         connect: { location, password, options in RedisConnector(url: location, password: password, options: options) },
         server: { ServerAddress.redis($0) },
-        discovery: .fromLocation { target, location in LiveServerDiscovery.candidate(kind: "redis", target: target, server: ServerAddress.redis(location)) })
+        discovery: .fromLocation { target, location in LiveServerDiscovery.candidate(kind: "redis", target: target, server: ServerAddress.redis(location)) },
+        componentKinds: ["redis"])
 }
