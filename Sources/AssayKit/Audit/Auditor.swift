@@ -98,7 +98,7 @@ public struct Auditor: Sendable {
         CredentialRegistration.registerInputs(of: configuration, in: secrets)
         let targets = try resolveTargets(replaying: transcript)
         // The built-in folders of the kinds at hand, and of the components they may take part in.
-        let kinds = Set(targets.map(\.info.kind) + targets.flatMap { configuration.kinds[$0.info.kind]?.componentKinds ?? [] }.map(TargetKind.init))
+        let kinds = Set(targets.map(\.info.kind) + targets.flatMap { configuration.kinds[$0.info.kind]?.componentKinds ?? [] }.map { TargetKind($0) })
         let (checks, problems) = CheckLoader.loadAll(try scripts(kinds: kinds), limits: configuration.limits, kinds: configuration.kinds.kinds)
         let active = checks.filter { configuration.selects($0.descriptor) }
         try InputValidation.validate(configuration, checks: checks) {
