@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
     targets: [
         // MARK: - System libraries (Debian: liblua5.4-dev, libpq-dev, libhiredis-dev, libcurl4-openssl-dev)
@@ -50,7 +51,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "assay",
-            dependencies: ["AssayKit", "AssayConnectors", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "AssayKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Rainbow", package: "Rainbow"),
+            ]
         ),
 
         // MARK: - Tests

@@ -5,7 +5,8 @@ import AssayCore
 ///
 /// Sections, in order: the title and the run's tool and times; **Executive summary** (verdict and
 /// why it is not better, overall score, compliance, open findings by severity, components);
-/// **Scores by category**; **Findings** (failures and waived ones, critical → info, with evidence
+/// **Scores by category**; **Since the previous certification** and **Trend** (with a
+/// ``ReportContext`` that has them); **Findings** (failures and waived ones, critical → info, with evidence
 /// and remediation); **Could not check** (`error` findings); **Action plan**; **Waivers**;
 /// **Passed checks**; **Checks that ran**.
 ///
@@ -19,13 +20,16 @@ import AssayCore
 /// try markdown.write(toFile: "report.md", atomically: true, encoding: .utf8)
 /// ```
 public enum MarkdownReport {
-    /// The Markdown of `report`, ending with one newline.
-    public static func render(_ report: Report) -> String {
+    /// The Markdown of `report`, ending with one newline; `context` adds the changes since the
+    /// previous certification and the trend across the chain (after the scores).
+    public static func render(_ report: Report, context: ReportContext = .none) -> String {
         let view = ReportView(report)
         var blocks: [String] = []
         blocks += header(view)
         blocks += summary(view)
         blocks += scores(view)
+        blocks += sincePrevious(context)
+        blocks += trend(context)
         blocks += findings(view)
         blocks += couldNotCheck(view)
         blocks += actionPlan(view)

@@ -3,15 +3,15 @@ import AssayCore
 /// A report put in the one order the Markdown uses, whatever order its arrays came in: targets
 /// by name, categories by name, checks by id, waivers by check, target and resource, findings
 /// by severity (worst first), status, then every text field. No dictionary is iterated unsorted.
-struct ReportView {
-    let report: Report
-    let targets: [TargetInfo]
-    let categories: [CategoryScore]
-    let checks: [Report.CheckRecord]
-    let findings: [Finding]
-    let waivers: [WaiverOutcome]
+package struct ReportView {
+    package let report: Report
+    package let targets: [TargetInfo]
+    package let categories: [CategoryScore]
+    package let checks: [Report.CheckRecord]
+    package let findings: [Finding]
+    package let waivers: [WaiverOutcome]
 
-    init(_ report: Report) {
+    package init(_ report: Report) {
         self.report = report
         targets = report.targets.sorted {
             ($0.name, $0.kind.rawValue, $0.address) < ($1.name, $1.kind.rawValue, $1.address)
@@ -25,14 +25,14 @@ struct ReportView {
         waivers = report.waivers.sorted { ReportView.waiverKey($0).lexicographicallyPrecedes(ReportView.waiverKey($1)) }
     }
 
-    func findings(_ status: Status) -> [Finding] { findings.filter { $0.status == status } }
+    package func findings(_ status: Status) -> [Finding] { findings.filter { $0.status == status } }
 
     func kind(of target: String) -> TargetKind? { targets.first { $0.name == target }?.kind }
 
     // MARK: - Orders
 
     /// Severity first (critical → info), then status (fail, error, waived, pass, skip), then text.
-    static func severityOrder(_ a: Finding, _ b: Finding) -> Bool {
+    package static func severityOrder(_ a: Finding, _ b: Finding) -> Bool {
         if a.severity != b.severity { return a.severity > b.severity }
         if a.status.reportRank != b.status.reportRank { return a.status.reportRank < b.status.reportRank }
         let ka = [a.checkID, a.target, a.resource, a.message, a.title, a.category, a.remediation]

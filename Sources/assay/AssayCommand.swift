@@ -8,12 +8,14 @@ struct AssayCommand: ParsableCommand {
         commandName: "assay",
         abstract: "Audit the infrastructure a web stack stands on and issue a signed certification.",
         discussion: """
-            Exit codes: 0 the run completed and the policy passed; 1 the policy failed, a finding \
-            at or above --fail-on is open, or a verification failed; 2 usage or configuration error; \
-            3 an output could not be written.
+            Exit codes: 0 the run completed and the policy passed (verify, history: it holds); 1 the policy \
+            failed or a finding at or above --fail-on is open (verify, history: it does not hold); 2 usage \
+            or configuration error; 3 an output could not be written; 4 the run did not complete (a deadline, \
+            a crashed worker, a cancellation: some checks did not run; the outputs say which); 5 another run \
+            holds the output folder's lock. NO_COLOR turns colours off; they are only ever used on a terminal.
             """,
         version: AssayVersion.current,
-        subcommands: [Run.self, Checks.self, Keygen.self, Verify.self, Diff.self]
+        subcommands: [Run.self, Checks.self, Keygen.self, Verify.self, Diff.self, History.self, Completions.self]
     )
 }
 
@@ -22,12 +24,15 @@ enum AssayExit {
     static let policyFailed = ExitCode(1)
     static let usage = ExitCode(2)
     static let outputFailed = ExitCode(3)
+    static let incomplete = ExitCode(4)
+    static let locked = ExitCode(5)
 }
 
 @main
 enum Main {
     static func main() {
         AssayWorker.serveIfRequested()
+        Style.configure()
         do {
             var command = try AssayCommand.parseAsRoot()
             try command.run()
@@ -36,7 +41,7 @@ enum Main {
             AssayCommand.exit(withError: AssayExit.usage)
         } catch let error as OutputError {
             Terminal.error(error.description)
-            AssayCommand.exit(withError: AssayExit.outputFailed)
+            AssayCommand.exit(withError: error.code == .locked ? AssayExit.locked : AssayExit.outputFailed)
         } catch {
             let code = AssayCommand.exitCode(for: error)
             if code == .validationFailure {

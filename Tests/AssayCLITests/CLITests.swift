@@ -87,7 +87,7 @@ struct CLITests {
         _ = try CLI.run(run)
         let verified = try CLI.run(["verify", out.file("certification.md"), "--key", keyDir + "/public.pem"])
         #expect(verified.status == 0, "\(verified.all)")
-        #expect(verified.stdout.contains("OK "))
+        #expect(verified.stdout.contains("signature valid; verdict "))
         #expect(FileManager.default.fileExists(atPath: out.file("history")))
 
         var markdown = out.read("certification.md")

@@ -28,6 +28,9 @@ public struct CertificationInput: Sendable {
     public var issuedAt: String
     /// The end of the validity period, RFC 3339, after `issuedAt`.
     public var validUntil: String
+    /// Whether the body gets its own section "Since the previous certification" (default true);
+    /// false when `reportMarkdown` already carries it, as Assay's own report.md does.
+    public var diffInBody: Bool = true
 
     public init(
         report: Report, files: [SignedFile], reportMarkdown: String, previous: [UInt8]? = nil, issuedAt: String,

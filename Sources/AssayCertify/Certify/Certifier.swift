@@ -59,7 +59,7 @@ public enum Certifier {
 
         let body = CertificationBody(
             report: report, reportMarkdown: input.reportMarkdown, issuedAt: input.issuedAt,
-            validUntil: input.validUntil, keyID: key.publicKey.keyID, previous: previous, diff: diff
+            validUntil: input.validUntil, keyID: key.publicKey.keyID, previous: previous, diff: input.diffInBody ? diff : nil
         ).bytes
         guard SignedMarkdown.markerLine(in: body) == nil else {
             throw CertificationError(

@@ -63,6 +63,16 @@ public struct CertificationDiff: Hashable, Sendable {
         return finding
     }
 
+    /// What changed from a certification to a report that is not certified yet (the run being
+    /// written); the old findings of checks the report lists under an alias are compared under
+    /// their new id.
+    public init(old: Attestation, new report: Report) {
+        let aliases = Dictionary(report.checks.flatMap { check in check.aliases.map { ($0, check.id) } }, uniquingKeysWith: { a, _ in a })
+        self.init(
+            oldFindings: old.findings.map { Self.renamed($0, aliases) }, oldScores: old.scores, oldVerdict: old.verdict,
+            newFindings: report.findings, newScores: report.scores, newVerdict: report.verdict)
+    }
+
     /// The diff of two certification files (`.json` or `.md`), read without verification.
     public init(old: [UInt8], new: [UInt8]) throws {
         self.init(old: try Attestation(certificationFile: old), new: try Attestation(certificationFile: new))

@@ -17,7 +17,7 @@
 /// sed '/^<!-- assay-signature v1 -->$/,$d' certification.md | head -c -1 | sha256sum
 /// awk 'f { print } $0 == "<!-- assay-signature v1 -->" { f = 1 }' certification.md | sed '1d;$d' > envelope.json
 /// ```
-enum SignedMarkdown {
+package enum SignedMarkdown {
     static let marker = "<!-- assay-signature v1 -->"
     private static let markerBytes = Array(marker.utf8)
     private static let openFence = Array("```json\n".utf8)
@@ -74,7 +74,7 @@ enum SignedMarkdown {
 
     /// The envelope bytes of a certification file in either form: the Markdown fenced block, or
     /// the file itself when it holds no marker line.
-    static func envelopeBytes(ofFile file: [UInt8]) throws -> [UInt8] {
+    package static func envelopeBytes(ofFile file: [UInt8]) throws -> [UInt8] {
         markerLine(in: file) == nil ? file : try parts(of: file).envelope
     }
 }

@@ -42,6 +42,9 @@ public struct Auditor: Sendable {
     /// handed to the result, whose outputs are scrubbed with it. Share it with the logger's
     /// scrubbing handler (``ScrubbingLogHandler``).
     public var secrets: SecretRegistry
+    /// Called as check runs finish (on the run's own thread; keep it quick), and once when the
+    /// checks are planned: for a progress display.
+    public var progress: (@Sendable (RunProgress) -> Void)?
 
     public init(
         configuration: Configuration, logger: Logger = Logger(label: "assay"), isolation: Isolation = .threads,
@@ -151,7 +154,8 @@ public struct Auditor: Sendable {
         let plan = Supervisor.Plan(
             jobs: discoveryJobs, checks: Dictionary(uniqueKeysWithValues: active.map { ($0.id, $0.descriptor) }), context: context,
             settings: configuration.run, next: phase2)
-        let supervisor = Supervisor(plan: plan, launcher: launcher, logger: logger, cancellation: cancellation, secrets: secrets)
+        let supervisor = Supervisor(
+            plan: plan, launcher: launcher, logger: logger, cancellation: cancellation, secrets: secrets, progress: progress)
         var outcome = supervisor.run()
         for (server, peak) in supervisor.peakConnections.sorted(by: { $0.key < $1.key }) {
             logger.debug("\(server): at most \(peak) audit connection\(peak == 1 ? "" : "s") at once")

@@ -60,7 +60,7 @@ struct ConfigurationReader {
     let baseDirectory: String
     let kinds: TargetKindRegistry
 
-    static let topLevelKeys: Set<String> = ["targets", "components", "checks", "inputs", "waivers", "policy", "limits"]
+    static let topLevelKeys: Set<String> = ["targets", "components", "checks", "inputs", "waivers", "policy", "limits", "outputs"]
 
     func fail(_ path: String, _ message: String) -> ConfigurationError {
         ConfigurationError("\(file): \(path): \(message)")
@@ -126,6 +126,7 @@ struct ConfigurationReader {
         configuration.waivers = try waivers(top["waivers"])
         configuration.policy = try policy(top["policy"])
         try limits(top["limits"], into: &configuration)
+        configuration.outputs = try outputs(top["outputs"])
         return configuration
     }
 

@@ -39,6 +39,8 @@ public struct Configuration: Sendable {
     public var run: RunSettings
     /// Components stated rather than inferred (`components:` in assay.yaml).
     public var components: [ComponentStatement] = []
+    /// Outputs besides the default ones (`outputs:` in assay.yaml).
+    public var outputs = OutputSettings()
 
     public init(
         targets: [TargetConfiguration] = [], checkPaths: [String] = [], builtinChecks: Bool = true, include: [String] = [], exclude: [String] = [],

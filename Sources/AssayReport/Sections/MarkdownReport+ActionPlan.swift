@@ -4,20 +4,20 @@ import AssayCore
 
 extension MarkdownReport {
     /// One action per failing check (and severity), most urgent first.
-    struct Action: Equatable {
-        var severity: Severity
-        var checkID: String
-        var title: String
+    package struct Action: Equatable {
+        package var severity: Severity
+        package var checkID: String
+        package var title: String
         /// `target/resource` of every failure, in report order.
-        var places: [String]
-        var remediation: String
+        package var places: [String]
+        package var remediation: String
         /// The last day of the latest expired waiver that no longer covers these failures.
-        var expiredWaiver: String?
+        package var expiredWaiver: String?
     }
 
     /// Open failures grouped by check and severity, ordered by severity (worst first), then by how
     /// many resources the check failed on (most first), then by check id.
-    static func actions(_ view: ReportView) -> [Action] {
+    package static func actions(_ view: ReportView) -> [Action] {
         var order: [String] = []
         var groups: [String: Action] = [:]
         for f in view.findings(.fail) {

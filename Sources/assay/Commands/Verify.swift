@@ -35,7 +35,8 @@ struct Verify: ParsableCommand {
             let verified = try Verifier.verify(
                 contents: Array(data), format: format, key: publicKey, now: Int64(Date().timeIntervalSince1970),
                 allowExpired: allowExpired, siblings: siblings)
-            Terminal.out("OK \(verified.verdict.rawValue)")
+            // The signature holding and the verdict are two facts: say both, in words.
+            Terminal.out("signature valid; verdict " + Style.verdict(verified.verdict.rawValue, verified.verdict))
             Terminal.out("  signed by key \(verified.keyID)")
             Terminal.out("  issued \(verified.issuedAt), valid until \(verified.validUntil)\(verified.isExpired ? " (EXPIRED)" : "")")
             Terminal.out("  subjects checked: \(verified.subjectsChecked.joined(separator: ", "))")

@@ -7,10 +7,10 @@ enum TerminalSummary {
         let overall = report.scores.overall.map { "\($0)/10" } ?? "n/a"
         let compliance = report.scores.compliance
         let percent = compliance.percent.map { " (\($0) %)" } ?? ""
-        return "Verdict: \(report.verdict.rawValue) — overall \(overall), \(compliance.passed)/\(compliance.applicable) checks passed\(percent)"
+        return "Verdict: " + Style.verdict(report.verdict.rawValue, report.verdict) + " — overall \(overall), \(compliance.passed)/\(compliance.applicable) checks passed\(percent)"
     }
 
-    static func render(_ result: AuditResult, elapsed: TimeInterval, written: [String], failOn: Severity?) -> String {
+    static func render(_ result: AuditResult, elapsed: TimeInterval, written: [String], failOn: [FailOn]) -> String {
         let report = result.report
         var lines: [String] = []
         let runs = report.findings.count
@@ -20,7 +20,7 @@ enum TerminalSummary {
         lines.append(verdictLine(report))
         for reason in report.decision.reasons { lines.append("  - \(reason)") }
         if !report.isComplete {
-            lines.append("INCOMPLETE: not every planned check ran")
+            lines.append(Style.bad("INCOMPLETE") + ": not every planned check ran")
             for reason in report.incomplete.prefix(8) { lines.append("  - \(oneLine(reason))") }
         }
         lines.append("")
@@ -37,14 +37,17 @@ enum TerminalSummary {
             lines.append("Worst open findings (\(open.count) in all):")
             for finding in open.prefix(8) {
                 let status = finding.status == .error ? "ERROR " : ""
-                lines.append("  [\(finding.severity.rawValue.uppercased())] \(status)\(oneLine(finding.checkID)) \(oneLine(finding.target)) \(oneLine(finding.resource)): \(oneLine(finding.message))")
+                lines.append("  " + Style.severity("[\(finding.severity.rawValue.uppercased())]", finding.severity) + " \(status)\(oneLine(finding.checkID)) \(oneLine(finding.target)) \(oneLine(finding.resource)): \(oneLine(finding.message))")
             }
         }
         let waived = report.findings.filter { $0.status == .waived }.count
         if waived > 0 { lines.append("\(waived) finding\(waived == 1 ? "" : "s") waived") }
-        if let failOn {
-            let count = result.openFindings(atLeast: failOn).count
-            lines.append("--fail-on \(failOn.rawValue): \(count) open finding\(count == 1 ? "" : "s") at or above")
+        for threshold in failOn {
+            let count = threshold.count(result)
+            let verdict = threshold.isExceeded(by: result) ? Style.bad("exceeded") : Style.good("within")
+            lines.append(
+                "--fail-on \(threshold): \(count) open finding\(count == 1 ? "" : "s") at or above \(threshold.severity.rawValue) "
+                    + "(\(threshold.allowed) allowed): \(verdict)")
         }
         if !written.isEmpty { lines.append("Wrote " + written.joined(separator: ", ")) }
         return lines.joined(separator: "\n")

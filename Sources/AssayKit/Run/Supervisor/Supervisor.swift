@@ -34,6 +34,10 @@ final class Supervisor {
     private let logger: Logger
     private let cancellation: RunCancellation
     private let secrets: SecretRegistry
+    private let progress: (@Sendable (RunProgress) -> Void)?
+    /// Check runs planned and finished, by target (for ``progress``).
+    private var plannedRuns: [String: Int] = [:]
+    private var finishedRuns: [String: Int] = [:]
     private var outcome = RunOutcome()
     private var pending: [Job]
     private var workers: [Worker] = []
@@ -48,9 +52,13 @@ final class Supervisor {
     /// How many times a target's remaining checks may move to a fresh worker.
     static let continuations = 1
 
-    init(plan: Plan, launcher: any WorkerLauncher, logger: Logger, cancellation: RunCancellation, secrets: SecretRegistry) {
+    init(
+        plan: Plan, launcher: any WorkerLauncher, logger: Logger, cancellation: RunCancellation, secrets: SecretRegistry,
+        progress: (@Sendable (RunProgress) -> Void)? = nil
+    ) {
         self.plan = plan
         self.secrets = secrets
+        self.progress = progress
         self.launcher = launcher
         self.logger = logger
         self.cancellation = cancellation
@@ -95,6 +103,8 @@ final class Supervisor {
         self.next = nil
         let phase = next(discovered.sorted { $0.suggestedName < $1.suggestedName })
         pending = phase.jobs
+        for job in phase.jobs { plannedRuns[job.target, default: 0] += job.runs.count }
+        reportProgress()
         outcome.components = phase.components
         context.components = phase.components
         for worker in workers where worker.socketOpen { send(.components(phase.components), to: worker) }
@@ -225,6 +235,8 @@ final class Supervisor {
             outcome.checkRuns += 1
             outcome.instructions += instructions
             worker.done.insert(run.key)
+            if !job.discover { finishedRuns[job.target, default: 0] += 1 }
+            reportProgress()
             worker.current = nil
             worker.checkDeadline = nil
             let on = run.component.map { "component \($0) (\(job.target))" } ?? job.target
@@ -266,6 +278,18 @@ final class Supervisor {
             worker.checkDeadline = nil
             serveAcquireQueue()
         }
+    }
+
+    private func reportProgress() {
+        guard let progress, !plannedRuns.isEmpty else { return }
+        let done = plannedRuns.filter { finishedRuns[$0.key, default: 0] >= $0.value }.count
+        let running = plannedRuns.keys.filter { target in
+            let finished = finishedRuns[target, default: 0]
+            return finished > 0 && finished < plannedRuns[target]!
+        }.sorted()
+        progress(RunProgress(
+            targetsDone: done, targetsTotal: plannedRuns.count, checksDone: finishedRuns.values.reduce(0, +),
+            checksTotal: plannedRuns.values.reduce(0, +), running: running))
     }
 
     private func serveAcquireQueue() {
