@@ -10,7 +10,7 @@
 #include <lualib.h>
 
 #define LUASHIM_HOOK_PERIOD 100         // VM instructions between two looks at the limits
-#define LUASHIM_MAX_DEPTH 64            // nesting of tables crossing the boundary
+#define LUASHIM_MAX_DEPTH 256           // nesting of tables crossing the boundary (compose allows 200)
 #define LUASHIM_MAX_ENCODED (16u << 20) // bytes of one encoded value list
 #define LUASHIM_MAX_MESSAGE 4096        // bytes of an error message handed to the host
 #define LUASHIM_BYTES_PER_UNIT 32       // C-library work: one budget unit per this many bytes

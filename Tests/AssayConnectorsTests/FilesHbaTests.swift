@@ -64,8 +64,34 @@ import Testing
     }
 
     @Test func netmasksBecomePrefixes() {
-        #expect(HbaParser.prefixLength("255.255.0.0") == 16)
-        #expect(HbaParser.prefixLength("255.0.255.0") == nil)
-        #expect(HbaParser.prefixLength("ffff:ffff::") == 32)
+        #expect(HbaParser.maskBits("255.255.0.0")?.ones == 16)
+        #expect(HbaParser.maskBits("255.255.0.0")?.contiguous == true)
+        #expect(HbaParser.maskBits("ffff:ffff::")?.ones == 32)
+        #expect(HbaParser.maskBits("not-a-mask") == nil)
+    }
+
+    /// PostgreSQL takes a mask that is not contiguous (it compares address & mask); so does Assay,
+    /// saying so in the rule.
+    @Test func nonContiguousNetmasksAreAccepted() throws {
+        let data = try HbaParser.parse("host all all 10.0.0.0 255.0.255.0 scram-sha-256\n", path: "pg_hba.conf")
+        let rule = data["rules"]?.arrayValue?.first
+        #expect(rule?["prefix"]?.intValue == 16)
+        #expect(rule?["contiguous_mask"]?.boolValue == false)
+        #expect(rule?["netmask"]?.stringValue == "255.0.255.0")
+    }
+
+    /// A `\` on the last line continues into the end of the file: the line stands as it is.
+    @Test func aContinuationAtTheEndOfTheFileIsTheLastLine() throws {
+        let data = try HbaParser.parse("local all all peer\nhost all all 127.0.0.1/32 trust \\", path: "pg_hba.conf")
+        #expect(data["rules"]?.arrayValue?.count == 2)
+        #expect(data["rules"]?.arrayValue?.last?["method"]?.stringValue == "trust")
+    }
+
+    /// 200 000 continued lines are one rule, read in linear time (quadratic before: it did not end).
+    @Test func manyContinuedLinesAreLinear() throws {
+        let text = "host all all 127.0.0.1/32 \\\n" + String(repeating: " \\\n", count: 200_000) + "trust\n"
+        let data = try HbaParser.parse(text, path: "pg_hba.conf")
+        #expect(data["rules"]?.arrayValue?.first?["method"]?.stringValue == "trust")
+        #expect(data["rules"]?.arrayValue?.first?["line"]?.intValue == 1)
     }
 }

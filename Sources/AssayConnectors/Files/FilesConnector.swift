@@ -175,6 +175,8 @@ public final class FilesConnector: Connector, @unchecked Sendable {
                 path: path, line: 0, message: "larger than \(Self.maxFileSize >> 20) MiB: not parsed")
         case .failure(.system(let code)):
             throw ConfigParseError(path: path, line: 0, message: "cannot read: \(String(cString: strerror(code)))")
+        case .failure(.notRegular(let type)):
+            throw ConfigParseError(path: path, line: 0, message: "not a regular file (\(type)): skipped, not read")
         }
     }
 
@@ -189,13 +191,23 @@ public final class FilesConnector: Connector, @unchecked Sendable {
 private enum ReadFailure: Error {
     case tooLarge
     case system(Int32)
+    /// A FIFO, socket or device: reading it could block forever or never end.
+    case notRegular(String)
 }
 
-/// The bytes of a file, or why they could not be read; stops once `limit` is passed.
+/// The bytes of a regular file, or why they could not be read; stops once `limit` is passed.
+///
+/// Opened with `O_NONBLOCK` (opening a FIFO with no writer would otherwise wait forever) and
+/// judged by `fstat` on what was opened, not by an earlier `lstat` a swap could outrun.
 private func readFile(_ path: String, limit: Int) -> Result<[UInt8], ReadFailure> {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
     guard fd >= 0 else { return .failure(.system(errno)) }
     defer { _ = close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { return .failure(.system(errno)) }
+    let type = FileMetadata.type(of: info.st_mode)
+    guard type == "file" else { return .failure(.notRegular(type)) }
+    guard info.st_size <= limit else { return .failure(.tooLarge) }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {

@@ -30,6 +30,9 @@ import Yams
 enum ComposeParser {
     /// Most nodes converted for one document; aliases are expanded, so this bounds "billion laughs".
     static let nodeBudget = 100_000
+    /// Deepest nesting of mappings and sequences converted; deeper is a parse error, not a stack
+    /// overflow. (Compose has no limit of its own; 70-deep `x-` extensions occur in generated files.)
+    static let maxDepth = 200
 
     static func parse(
         _ text: String, path: String, dotenv: DotenvParser.File? = nil, dotenvPath: String? = nil
@@ -94,11 +97,11 @@ enum ComposeParser {
         }
 
         mutating func convert(_ node: Node, at keyPath: [String]) throws(ConfigParseError) -> JSONValue {
-            budget -= 1
-            guard budget >= 0 else {
+            try spend(1)
+            guard keyPath.count <= ComposeParser.maxDepth else {
                 throw ConfigParseError(
-                    path: path, line: 0,
-                    message: "document too large: more than \(ComposeParser.nodeBudget) nodes after expanding aliases")
+                    path: path, line: node.mark?.line ?? 0,
+                    message: "nested more than \(ComposeParser.maxDepth) levels deep")
             }
             switch node {
             case .scalar(let scalar):
@@ -250,10 +253,27 @@ enum ComposeParser {
             }
         }
 
+        /// Charges `count` nodes to the document's budget: conversion and merge resolution both
+        /// spend it, so neither aliases nor merges of merges can multiply work without bound.
+        mutating func spend(_ count: Int) throws(ConfigParseError) {
+            budget -= count
+            guard budget >= 0 else {
+                throw ConfigParseError(
+                    path: path, line: 0,
+                    message:
+                        "document too large: more than \(ComposeParser.nodeBudget) nodes after expanding aliases and merges")
+            }
+        }
+
         /// The pairs of a mapping with `<<` merge keys resolved; explicit keys win over merged ones.
-        func flatten(_ mapping: Node.Mapping) throws(ConfigParseError) -> [(Node, Node)] {
+        mutating func flatten(_ mapping: Node.Mapping, depth: Int = 0) throws(ConfigParseError) -> [(Node, Node)] {
+            guard depth <= ComposeParser.maxDepth else {
+                throw ConfigParseError(
+                    path: path, line: 0, message: "<< merges nested more than \(ComposeParser.maxDepth) levels deep")
+            }
             var explicit: [(Node, Node)] = []
             var merged: [(Node, Node)] = []
+            var mergedNames = Set<String>()
             for (key, value) in mapping {
                 guard case .scalar(let scalar) = key, scalar.string == "<<", scalar.style == .plain else {
                     explicit.append((key, value))
@@ -271,9 +291,9 @@ enum ComposeParser {
                         throw ConfigParseError(
                             path: path, line: key.mark?.line ?? 0, message: "<< must merge a mapping")
                     }
-                    for pair in try flatten(inner)
-                    where !merged.contains(where: { $0.0.string == pair.0.string }) {
-                        merged.append(pair)
+                    for pair in try flatten(inner, depth: depth + 1) {
+                        try spend(1)
+                        if mergedNames.insert(pair.0.string ?? "").inserted { merged.append(pair) }
                     }
                 }
             }
@@ -318,7 +338,7 @@ enum ComposeParser {
         let mantissa = chars[..<mantissaEnd]
         let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
-            !(parts.first!.isEmpty && (parts.count == 1 || parts[1].isEmpty))
+            !(parts[0].isEmpty && (parts.count == 1 || parts[1].isEmpty))
         else { return false }
         guard mantissaEnd < chars.endIndex else { return true }
         var exponent = chars[chars.index(after: mantissaEnd)...]

@@ -24,10 +24,12 @@ enum ComposeShortSyntax {
             hostIP = String(spec[spec.index(after: spec.startIndex)..<close])
             let parts = spec[spec.index(after: close)...].split(separator: ":", omittingEmptySubsequences: false)
                 .dropFirst()
-            guard spec[spec.index(after: close)...].first == ":", parts.count == 1 || parts.count == 2 else {
+            guard spec[spec.index(after: close)...].first == ":", parts.count == 1 || parts.count == 2,
+                let last = parts.last
+            else {
                 throw Failure(message: "invalid port specification")
             }
-            target = parts.last!
+            target = last
             if parts.count == 2 { published = parts.first }
         } else {
             let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
@@ -113,6 +115,7 @@ enum ComposeShortSyntax {
         guard (1...2).contains(bounds.count),
             bounds.allSatisfy({ !$0.isEmpty && $0.count <= 5 && $0.allSatisfy(\.isASCIIDigit) })
         else { return nil }
-        return bounds.count == 1 ? .int(Int64(text)!) : .string(String(text))
+        guard bounds.count == 1 else { return .string(String(text)) }
+        return Int64(text).map { .int($0) }
     }
 }

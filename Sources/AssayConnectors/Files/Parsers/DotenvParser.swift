@@ -2,7 +2,9 @@ import AssayCore
 
 /// Reads `.env` files the way docker compose (and, where they agree, python-dotenv) reads them.
 ///
-/// - `KEY=value` and `export KEY=value`; blanks around `=` are allowed; `#` starts a comment line.
+/// - `KEY=value`, `export KEY=value` and `KEY: value`; blanks around `=` are allowed; `#` starts a
+///   comment line; names are letters and digits of any script and `_ . - [ ]` (compose-go's
+///   rule); a name alone on its line is left unset (compose would take it from its shell).
 /// - Unquoted values are trimmed and end at ` #` (a `#` after a blank starts an inline comment).
 /// - Single quotes are literal (`\'` is a quote); double quotes understand `\n`, `\r`, `\t`, `\"`,
 ///   `\\` and `\$`; both may span lines.
@@ -103,9 +105,15 @@ enum DotenvParser {
                 skipBlanks()
                 key = readName()
             }
-            guard !key.isEmpty else { throw fail(startLine, "invalid variable name (letters, digits, _ . - expected)") }
+            guard !key.isEmpty else {
+                throw fail(startLine, "invalid variable name (letters, digits, _ . - [ ] expected)")
+            }
             skipBlanks()
-            guard current == "=" else { throw fail(startLine, "expected '=' after \(key)") }
+            // A name alone on its line takes its value from the shell running compose, which an
+            // audit never reads: the variable stays unset here, as compose-go reads it.
+            if current == nil || current == "\n" { return }
+            // compose-go also takes the YAML-like `KEY: value`.
+            guard current == "=" || current == ":" else { throw fail(startLine, "expected '=' after \(key)") }
             advance()
             skipBlanks()
             var expanded: Interpolation.Expanded
@@ -126,11 +134,10 @@ enum DotenvParser {
                 key: key, value: expanded.value, line: startLine, redacted: expanded.redacted, isSecret: isSecret)
         }
 
+        /// A variable name as compose-go reads one: letters and digits of any script, `_ . - [ ]`.
         mutating func readName() -> String {
             var name = ""
-            while let c = current,
-                c.isASCIILetter || c == "_" || (!name.isEmpty && (c.isASCIIDigit || c == "." || c == "-"))
-            {
+            while let c = current, c.isLetter || c.isNumber || "_.-[]".contains(c) {
                 name.append(c)
                 advance()
             }

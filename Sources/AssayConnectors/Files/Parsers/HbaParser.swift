@@ -41,16 +41,25 @@ enum HbaParser {
     static func parse(_ text: String, path: String) throws(ConfigParseError) -> JSONValue {
         var rules: [JSONValue] = []
         var includes: [JSONValue] = []
-        var pending: (number: Int, text: String)?
-        for line in TextLines(text).lines {
-            var content = String(line.text)
-            let startLine = pending?.number ?? line.number
-            if let previous = pending { content = previous.text + content }
-            if content.hasSuffix("\\"), !isComment(content) {
-                pending = (startLine, String(content.dropLast()))
-                continue
+        // A logical line: physical lines joined where one ends in `\`, appended in place so that a
+        // file of continued lines costs linear time. At the end of the file the pending line
+        // stands as it is, as PostgreSQL reads it.
+        var content = ""
+        var startLine = 0
+        var continuing = false
+        let physical = TextLines(text).lines
+        for (position, line) in physical.enumerated() {
+            if !continuing {
+                content = ""
+                startLine = line.number
             }
-            pending = nil
+            content += line.text
+            if content.hasSuffix("\\"), !isComment(content) {
+                content.removeLast()
+                continuing = true
+                if position < physical.count - 1 { continue }
+            }
+            continuing = false
             guard let fields = tokenize(content) else {
                 throw ConfigParseError(path: path, line: startLine, message: "unterminated quoted field")
             }
@@ -70,9 +79,6 @@ enum HbaParser {
             } catch {
                 throw ConfigParseError(path: path, line: startLine, message: error.message)
             }
-        }
-        if let pending {
-            throw ConfigParseError(path: path, line: pending.number, message: "line continuation at end of file")
         }
         return ["rules": .array(rules), "includes": .array(includes)]
     }
@@ -116,12 +122,14 @@ enum HbaParser {
                 rule.merge(["address_kind": "cidr", "family": .string(family), "prefix": .int(Int64(prefix))]) { $1 }
             } else if let family = family(of: address) {
                 let netmask = try single("netmask")
-                guard family == self.family(of: netmask), let prefix = prefixLength(netmask) else {
+                guard family == self.family(of: netmask), let mask = maskBits(netmask) else {
                     throw Failure(message: "invalid IP mask")
                 }
+                // PostgreSQL takes any mask of the address's family, contiguous or not; `prefix`
+                // is its number of one bits, which says as well how many addresses it admits.
                 rule.merge([
                     "netmask": .string(netmask), "address_kind": "cidr", "family": .string(family),
-                    "prefix": .int(Int64(prefix)),
+                    "prefix": .int(Int64(mask.ones)), "contiguous_mask": .bool(mask.contiguous),
                 ]) { $1 }
             } else {
                 rule["address_kind"] = "hostname"
@@ -231,8 +239,8 @@ enum HbaParser {
         return nil
     }
 
-    /// The number of leading one bits of a netmask, or nil if the mask is not contiguous.
-    static func prefixLength(_ netmask: String) -> Int? {
+    /// The one bits of a netmask and whether they are all leading ones; nil when it is no address.
+    static func maskBits(_ netmask: String) -> (ones: Int, contiguous: Bool)? {
         var bytes: [UInt8]
         var v4 = in_addr()
         var v6 = in6_addr()
@@ -243,18 +251,19 @@ enum HbaParser {
         } else {
             return nil
         }
-        var prefix = 0
+        var ones = 0
+        var contiguous = true
         var seenZero = false
         for byte in bytes {
             for bit in (0..<8).reversed() {
                 if byte & (1 << bit) != 0 {
-                    if seenZero { return nil }
-                    prefix += 1
+                    if seenZero { contiguous = false }
+                    ones += 1
                 } else {
                     seenZero = true
                 }
             }
         }
-        return prefix
+        return (ones, contiguous)
     }
 }

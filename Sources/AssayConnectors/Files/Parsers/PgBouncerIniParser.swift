@@ -43,6 +43,8 @@ enum PgBouncerIniParser {
         var lines: [String: JSONValue] = [:]
         var section: String?
 
+        // PgBouncer reads the file as a C string: a NUL byte ends it.
+        let text = text.firstIndex(of: "\0").map { String(text[..<$0]) } ?? text
         for line in TextLines(text).lines {
             let body = line.text.drop(while: \.isWhitespace)
             guard let first = body.first, first != "#", first != ";" else { continue }
@@ -64,7 +66,7 @@ enum PgBouncerIniParser {
             let value = rest.trimmingBlanks()
             if section == "pgbouncer" {
                 let name = key.lowercased()
-                sections["pgbouncer"]![name] = settingValue(name, String(value))
+                sections["pgbouncer", default: [:]][name] = settingValue(name, String(value))
                 lines["pgbouncer.\(name)"] = .int(Int64(line.number))
             } else if connectionSections.contains(section) {
                 let pairs: [(key: String, value: String)]
@@ -73,10 +75,10 @@ enum PgBouncerIniParser {
                 } catch {
                     throw fail("invalid connection string for \(section) entry \(key): \(error.message)")
                 }
-                sections[section]![key] = connectionTable(pairs)
+                sections[section, default: [:]][key] = connectionTable(pairs)
                 lines["\(section).\(key)"] = .int(Int64(line.number))
             } else {
-                other[section]![key] = TextRedaction.value(String(value), key: key)
+                other[section, default: [:]][key] = TextRedaction.value(String(value), key: key)
                 lines["\(section).\(key)"] = .int(Int64(line.number))
             }
         }

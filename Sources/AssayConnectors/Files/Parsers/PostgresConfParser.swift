@@ -32,10 +32,9 @@ enum PostgresConfParser {
             }
             var rest = line.text.drop(while: \.isWhitespace)
             guard let first = rest.first, first != "#" else { continue }
-            guard first.isASCIILetter || first == "_" else { throw fail("syntax error: expected a setting name") }
+            guard isLetter(first) else { throw fail("syntax error: expected a setting name") }
             let nameEnd =
-                rest.firstIndex { !($0.isASCIILetter || $0.isASCIIDigit || $0 == "_" || $0 == "." || $0 == "$") }
-                ?? rest.endIndex
+                rest.firstIndex { !(isLetter($0) || $0.isASCIIDigit || $0 == "." || $0 == "$") } ?? rest.endIndex
             let name = rest[..<nameEnd].lowercased()
             rest = rest[nameEnd...].drop(while: \.isBlank)
             if rest.first == "=" { rest = rest.dropFirst().drop(while: \.isBlank) }
@@ -97,6 +96,17 @@ enum PostgresConfParser {
         return .double(number)
     }
 
+    /// A letter as `guc-file.l` sees one: `[A-Za-z_\200-\377]`, so every non-ASCII character.
+    private static func isLetter(_ character: Character) -> Bool {
+        character.isASCIILetter || character == "_" || !character.isASCII
+    }
+
+    /// The value of an octal digit `0`–`7` (ASCII only), or nil.
+    private static func octalDigit(_ character: Character) -> Int? {
+        guard let ascii = character.asciiValue, (0x30...0x37).contains(ascii) else { return nil }
+        return Int(ascii - 0x30)
+    }
+
     /// Reads a single-quoted string at the front of `text`; returns it and the text after it.
     private static func quoted(_ text: Substring) -> (String, Substring)? {
         var value = ""
@@ -120,11 +130,11 @@ enum PostgresConfParser {
                 case "n": value.append("\n")
                 case "r": value.append("\r")
                 case "t": value.append("\t")
-                case let digit where ("0"..."7").contains(digit):
+                case let digit where octalDigit(digit) != nil:
                     var code = 0
                     var cursor = next
                     var count = 0
-                    while cursor < text.endIndex, count < 3, let d = text[cursor].wholeNumberValue, d < 8 {
+                    while cursor < text.endIndex, count < 3, let d = octalDigit(text[cursor]) {
                         code = code * 8 + d
                         cursor = text.index(after: cursor)
                         count += 1

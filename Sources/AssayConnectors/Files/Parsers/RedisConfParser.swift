@@ -203,17 +203,20 @@ enum RedisConfParser {
 
     // MARK: - Units
 
-    /// Redis's `memtoll`: `1k` = 1000, `1kb` = 1024, likewise m/mb, g/gb; case-insensitive.
+    /// Redis's `memtoull`: digits (none is 0) and an optional unit, `b`, `k` = 1000, `kb` = 1024,
+    /// likewise m/mb, g/gb, case-insensitive; no sign, no fraction. Checked against redis-server 7:
+    /// `b`, `0100` and `18446744073709551615` load, `+1`, `-1`, `1.5gb`, `1tb` do not. Values past
+    /// `Int64.max` (Redis takes up to 2^64 − 1) saturate there: both mean "no limit" in practice.
     static func memoryBytes(_ text: String) -> Int64? {
         let lower = text.lowercased()
-        let units: [(String, Int64)] = [
-            ("kb", 1024), ("mb", 1 << 20), ("gb", 1 << 30), ("k", 1000), ("m", 1_000_000), ("g", 1_000_000_000),
-            ("b", 1),
+        let digits = lower.prefix { $0.isASCIIDigit }
+        let units: [String: UInt64] = [
+            "": 1, "b": 1, "k": 1000, "kb": 1024, "m": 1_000_000, "mb": 1 << 20, "g": 1_000_000_000, "gb": 1 << 30,
         ]
-        for (suffix, factor) in units where lower.hasSuffix(suffix) {
-            guard let number = ScalarTyping.integer(String(lower.dropLast(suffix.count))) else { return nil }
-            return number.multipliedReportingOverflow(by: factor).overflow ? nil : number * factor
-        }
-        return ScalarTyping.integer(lower)
+        guard let factor = units[String(lower.dropFirst(digits.count))] else { return nil }
+        guard let number = digits.isEmpty ? 0 : UInt64(digits) else { return nil }
+        let (bytes, overflow) = number.multipliedReportingOverflow(by: factor)
+        guard !overflow else { return nil }
+        return Int64(clamping: bytes)
     }
 }

@@ -27,10 +27,31 @@ struct FileTree {
     }
 
     /// Every recognised file, relative to the root, sorted by path. Symlinked folders are not entered.
+    ///
+    /// A Kubernetes ConfigMap or Secret mount shows each file twice — `redis.conf`, a symlink to
+    /// `..data/redis.conf`, and the real file in a `..2024_…` folder — and is read once: a path
+    /// inside a folder named `..something` is left out when another path found names the same file.
     func recognisedFiles() -> [(path: String, kind: ConfigKind)] {
         var found: [(path: String, kind: ConfigKind)] = []
         walk(relative: "", depth: 1, into: &found)
+        found = withoutKubernetesCopies(found)
         return found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    }
+
+    private func withoutKubernetesCopies(_ found: [(path: String, kind: ConfigKind)]) -> [(path: String, kind: ConfigKind)] {
+        func inDotDotFolder(_ path: String) -> Bool { path.split(separator: "/").dropLast().contains { $0.hasPrefix("..") } }
+        guard found.contains(where: { inDotDotFolder($0.path) }) else { return found }
+        func identity(_ path: String) -> String? {
+            var info = stat()
+            let absolute = root + "/" + path
+            guard readsInside(absolute), stat(absolute, &info) == 0 else { return nil }
+            return "\(info.st_dev):\(info.st_ino)"
+        }
+        let elsewhere = Set(found.filter { !inDotDotFolder($0.path) }.compactMap { identity($0.path) })
+        return found.filter { file in
+            guard inDotDotFolder(file.path), let id = identity(file.path) else { return true }
+            return !elsewhere.contains(id)
+        }
     }
 
     private func walk(relative: String, depth: Int, into found: inout [(path: String, kind: ConfigKind)]) {
@@ -44,7 +65,9 @@ struct FileTree {
                 if depth < FileTree.maxDepth, !FileTree.isSkipped(directory: name) {
                     walk(relative: path, depth: depth + 1, into: &found)
                 }
-            } else if type == "file" || type == "symlink", let kind = ConfigKind.recognise(fileName: name) {
+            } else if let kind = ConfigKind.recognise(fileName: name) {
+                // FIFOs, sockets and devices are listed too, so that their reading reports them
+                // ("not a regular file") instead of their silently not being audited.
                 found.append((path, kind))
             }
         }

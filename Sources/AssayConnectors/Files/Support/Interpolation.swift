@@ -42,6 +42,10 @@ struct Interpolation {
         }
     }
 
+    /// Deepest nesting of `${A:-${B:-…}}` followed; deeper is an error, not a stack overflow.
+    /// (Compose has no limit of its own; real files nest two or three levels.)
+    static let maxNesting = 32
+
     let mode: Mode
     /// The value of a variable, nil when unset.
     let lookup: (String) -> String?
@@ -53,7 +57,11 @@ struct Interpolation {
         try expand(ArraySlice(Array(text)))
     }
 
-    func expand(_ chars: ArraySlice<Character>) throws(Failure) -> Expanded {
+    /// Expands every `$` in `chars`, found `depth` levels deep in `${…:-…}` defaults.
+    func expand(_ chars: ArraySlice<Character>, depth: Int = 0) throws(Failure) -> Expanded {
+        guard depth <= Interpolation.maxNesting else {
+            throw Failure(message: "interpolation nested more than \(Interpolation.maxNesting) levels deep")
+        }
         var out = Expanded()
         var index = chars.startIndex
         var literal = ""
@@ -61,7 +69,7 @@ struct Interpolation {
             if chars[index] == "$" {
                 out.appendLiteral(literal)
                 literal = ""
-                try expandDollar(chars, at: &index, into: &out)
+                try expandDollar(chars, at: &index, into: &out, depth: depth)
             } else {
                 literal.append(chars[index])
                 index += 1
@@ -72,7 +80,9 @@ struct Interpolation {
     }
 
     /// Expands the `$` at `index` and moves `index` past what it consumed.
-    func expandDollar(_ chars: ArraySlice<Character>, at index: inout Int, into out: inout Expanded) throws(Failure) {
+    func expandDollar(
+        _ chars: ArraySlice<Character>, at index: inout Int, into out: inout Expanded, depth: Int = 0
+    ) throws(Failure) {
         let next = index + 1 < chars.endIndex ? chars[index + 1] : nil
         if next == "$", mode == .compose {
             out.appendLiteral("$")
@@ -86,7 +96,7 @@ struct Interpolation {
             let inner = chars[(index + 2)..<close]
             let start = index
             index = close + 1
-            if try !braced(inner, into: &out) {
+            if try !braced(inner, into: &out, depth: depth) {
                 index = start
                 return try invalid("${…} needs a variable name and one of :- - :? ? :+ +", chars, &index, &out)
             }
@@ -108,7 +118,9 @@ struct Interpolation {
     // MARK: - Internals
 
     /// Handles the text between `${` and `}`; false when it is not a valid expression.
-    private func braced(_ inner: ArraySlice<Character>, into out: inout Expanded) throws(Failure) -> Bool {
+    private func braced(_ inner: ArraySlice<Character>, into out: inout Expanded, depth: Int) throws(Failure)
+        -> Bool
+    {
         var cursor = inner.startIndex
         guard cursor < inner.endIndex, inner[cursor].isASCIILetter || inner[cursor] == "_" else { return false }
         while cursor < inner.endIndex,
@@ -131,24 +143,23 @@ struct Interpolation {
         guard op == "-" || op == "?" || op == "+" else { return false }
         let argument = inner[(cursor + 1)...]
         let value = lookup(name)
-        let unset = value == nil || (colon && value!.isEmpty)
+        let unset = value.map { colon && $0.isEmpty } ?? true
         switch op {
         case "-":
             if unset {
-                out.append(try expand(argument))
+                out.append(try expand(argument, depth: depth + 1))
                 out.substituted = true
             } else {
                 substitute(name, into: &out)
             }
         case "?":
             if unset {
-                let message = String(argument)
-                throw Failure(
-                    message: "required variable \(name) is missing a value" + (message.isEmpty ? "" : ": \(message)"))
+                // The file's own message is not repeated: it is file text, and may hold a secret.
+                throw Failure(message: "required variable \(name) is missing a value")
             }
             substitute(name, into: &out)
         default:
-            if !unset { out.append(try expand(argument)) }
+            if !unset { out.append(try expand(argument, depth: depth + 1)) }
             out.substituted = true
         }
         return true

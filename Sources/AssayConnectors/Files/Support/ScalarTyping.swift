@@ -30,6 +30,10 @@ enum ScalarTyping {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
-    var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+    // By the character's single ASCII value, never by comparing characters: `"8\u{301}"` (an 8
+    // with a combining accent) sorts between "0" and "9" but is no digit, and no parser may think so.
+    var isASCIIDigit: Bool { asciiValue.map { (0x30...0x39).contains($0) } ?? false }
+    var isASCIILetter: Bool {
+        asciiValue.map { (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) } ?? false
+    }
 }
