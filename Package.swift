@@ -49,6 +49,11 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The fuzzing harness (a command, not CI time): scripts/fuzz.
+        .target(name: "AssayFuzzing", dependencies: ["AssayKit", "AssayConnectors", "AssayCore", "AssayCertify"]),
+        .executableTarget(
+            name: "assay-fuzz",
+            dependencies: ["AssayFuzzing", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "assay",
             dependencies: [
@@ -69,7 +74,7 @@ let package = Package(
         .testTarget(name: "AssayConnectorsTests", dependencies: ["AssayConnectors", "AssayTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AssayCertifyTests", dependencies: ["AssayCertify", "AssayTestSupport"]),
         .testTarget(name: "AssayReportTests", dependencies: ["AssayReport"]),
-        .testTarget(name: "AssayKitTests", dependencies: ["AssayKit", "AssayTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AssayKitTests", dependencies: ["AssayKit", "AssayTestSupport", "AssayFuzzing"], exclude: ["Fixtures"]),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayTestSupport", "assay"]),
     ]
 )

@@ -33,6 +33,19 @@ import Testing
         #expect(data.at("services", "web", "image")?.stringValue == "x")
     }
 
+    /// 50 000 unclosed `${` (found by the fuzzer: `fuzz/corpus/files.dotenv/hang-unclosed-braces.env`)
+    /// were scanned to the end once each, quadratic; in `.env` they stay literal, in compose they
+    /// are an error, both in linear time.
+    @Test func unclosedBracesAreReadInLinearTime() throws {
+        let unclosed = String(repeating: "${", count: 50_000)
+        let data = try DotenvParser.parse("A=1\(unclosed)\nB=\"\(unclosed)\"\n", path: ".env")
+        #expect(data.at("variables", "A")?.stringValue?.count == 100_001)
+        #expect(data.at("variables", "B")?.stringValue?.count == 100_000)
+        #expect(throws: ConfigParseError.self) {
+            try ComposeParser.parse("services:\n  web:\n    image: \"\(unclosed)\"\n", path: "compose.yaml")
+        }
+    }
+
     /// A short file of merges of merges doubled the work per level (2^40 pairs); now the merged
     /// pairs are charged to the same budget as alias expansion.
     @Test func mergesOfMergesEndWithinTheBudget() {

@@ -54,7 +54,7 @@ public struct DSSEEnvelope: Hashable, Sendable {
     public var pae: [UInt8] { Self.pae(payloadType: payloadType, payload: payload) }
 
     /// A signed envelope around `payload`.
-    static func sign(payload: [UInt8], payloadType: String, with key: SigningKey) -> DSSEEnvelope {
+    package static func sign(payload: [UInt8], payloadType: String, with key: SigningKey) -> DSSEEnvelope {
         let sig = key.sign(pae(payloadType: payloadType, payload: payload))
         return DSSEEnvelope(
             payloadType: payloadType, payload: payload, signatures: [Signature(keyID: key.publicKey.keyID, sig: sig)])

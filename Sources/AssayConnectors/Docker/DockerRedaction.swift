@@ -14,7 +14,7 @@ import AssayCore
 /// | `Cmd`, `Entrypoint`, `Healthcheck.Test`, `OnBuild`, `Path` + `Args` | ``TextRedaction/arguments(_:)`` |
 /// | the `Command` string of listings | ``TextRedaction/text(_:)`` |
 /// | `/info`: `HttpProxy`, `HttpsProxy`, `NoProxy` | URL credentials |
-enum DockerRedaction {
+package enum DockerRedaction {
     /// What replaces a secret value; command lines get ``TextRedaction/placeholder``.
     static let placeholder = "<redacted>"
 
@@ -47,7 +47,7 @@ enum DockerRedaction {
 
     /// A container or image inspect answer: `Config`, `ContainerConfig`, `Path` + `Args` and
     /// `HostConfig.LogConfig.Config`.
-    static func redactInspect(_ value: JSONValue) -> JSONValue {
+    package static func redactInspect(_ value: JSONValue) -> JSONValue {
         guard case .object(var members) = value else { return value }
         for key in ["Config", "ContainerConfig"] {
             if let config = members[key] { members[key] = redactConfig(config) }

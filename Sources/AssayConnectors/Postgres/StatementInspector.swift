@@ -20,11 +20,11 @@ import AssayCore
 ///    no refused name anywhere in the statement's text.
 ///
 /// One round trip per distinct statement; the verdict is cached (``VerdictCache``).
-enum StatementInspector {
+package enum StatementInspector {
     // MARK: - 1. Before anything is sent
 
     /// Why `sql` is refused without asking the server, if it is.
-    static func preflight(_ sql: String) -> String? {
+    package static func preflight(_ sql: String) -> String? {
         let lower = sql.lowercased()
         if lower.contains("u&'") || lower.contains("u&\"") {
             return "query refused: Unicode escapes (U&'…', U&\"…\") are not accepted: they can spell a name Assay refuses"

@@ -11,9 +11,9 @@ import AssayCore
 ///
 /// A top-level error reply (`-ERR …`) is taken here and not handed to hiredis: only its first
 /// ``errorPrefixBytes`` are kept, the rest is counted and dropped.
-struct RESPFrameScanner {
+package struct RESPFrameScanner {
     /// Why a reply was abandoned.
-    enum Failure: Error, Equatable {
+    package enum Failure: Error, Equatable {
         /// Over a cap: the message names the `limits:` key.
         case overCap(String)
         /// Not RESP2 framing.
@@ -21,7 +21,7 @@ struct RESPFrameScanner {
     }
 
     /// What a scan found.
-    enum Progress: Equatable {
+    package enum Progress: Equatable {
         /// The reply goes on past these bytes.
         case needsMore
         /// The reply ends this many bytes into the buffer given.
@@ -65,7 +65,7 @@ struct RESPFrameScanner {
     /// The kept start of a top-level error reply, without its `-`.
     private(set) var errorPrefix: [UInt8] = []
 
-    init(limits: ReplyLimits) {
+    package init(limits: ReplyLimits) {
         self.limits = limits
         maximumDepth = min(limits.depth, Self.hiredisDepth)
     }
@@ -73,7 +73,7 @@ struct RESPFrameScanner {
     // MARK: - Scanning
 
     /// Scans the next bytes of the reply.
-    mutating func scan(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> Progress {
+    package mutating func scan(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> Progress {
         var i = 0
         while i < bytes.count {
             switch phase {

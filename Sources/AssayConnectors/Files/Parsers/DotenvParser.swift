@@ -179,6 +179,7 @@ enum DotenvParser {
 
             var out = Interpolation.Expanded()
             let interpolation = makeInterpolation()
+            let braces = Interpolation.BraceMatches(body)
             var cursor = body.startIndex
             while cursor < body.endIndex {
                 let c = body[cursor]
@@ -194,7 +195,7 @@ enum DotenvParser {
                     cursor += 2
                 } else if c == "$" {
                     do {
-                        try interpolation.expandDollar(body, at: &cursor, into: &out)
+                        try interpolation.expandDollar(body, at: &cursor, into: &out, braces: braces)
                     } catch {
                         throw fail(startLine, "\(key): \(error.message)")
                     }

@@ -1,0 +1,1 @@
+SELECT 1 --, pg_reload_conf()

@@ -1,0 +1,1 @@
+EXPLAIN ("analyze") SELECT 1

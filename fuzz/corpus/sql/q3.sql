@@ -1,0 +1,1 @@
+SELECT $$a$$ || $x$b$x$ /* c /* d */ e */ FROM t
