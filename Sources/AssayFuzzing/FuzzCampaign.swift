@@ -92,6 +92,8 @@ public struct FuzzCampaign {
             "--target", target.name, "--corpus", corpus.folder, "--seed", String(settings.seed),
             "--start", String(start), "--count", String(count),
         ]
+        // No backtrace on a crash: symbolicating one takes seconds, and the input is what counts.
+        process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

@@ -19,7 +19,8 @@ public struct FuzzTarget: Sendable {
     public let name: String
     /// Tokens of the format the mutator inserts.
     let dictionary: [[UInt8]]
-    let run: @Sendable ([UInt8]) -> Outcome
+    /// Reads one input; returns whether it was accepted.
+    public let run: @Sendable ([UInt8]) -> Outcome
 
     /// Every target, in a fixed order.
     public static let all: [FuzzTarget] =
@@ -27,7 +28,20 @@ public struct FuzzTarget: Sendable {
             resp, json, dockerJSON, sql, transcript, certificationMarkdown, certificationJSON, certificationStatement,
         ]
 
-    public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
+    public static func named(_ name: String) -> FuzzTarget? { (all + selfTests).first { $0.name == name } }
+
+    /// Targets that crash or hang on every input whose length is a multiple of 3: they prove, in
+    /// the test suite, that the harness sees crashes and hangs and saves the right input.
+    public static let selfTests: [FuzzTarget] = [
+        FuzzTarget(name: "selftest.crash", dictionary: tokens(["ab"])) { bytes in
+            if bytes.count % 3 == 0 { fatalError("selftest.crash: an input of \(bytes.count) bytes") }
+            return .accepted
+        },
+        FuzzTarget(name: "selftest.hang", dictionary: tokens(["ab"])) { bytes in
+            while bytes.count % 3 == 0 { sleep(60) }
+            return .accepted
+        },
+    ]
 
     // MARK: - Protocol readers
 
