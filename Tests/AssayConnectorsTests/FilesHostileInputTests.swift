@@ -142,6 +142,31 @@ import Testing
         #expect(escaped.at("settings", "a.b", "value")?.stringValue == "x٣y")
     }
 
+    /// Line by line, Assay's postgresql.conf tokens are PostgreSQL's: each case says what
+    /// `postgres -C` (15) answered, and the test asks the binary again where the machine has it.
+    /// (`x.y` names are custom placeholders, so PostgreSQL judges only the syntax.)
+    @Test func postgresqlConfSyntaxAgreesWithPostgres() {
+        let accepted = [
+            "x.y = '1.5GB'", "x.y = 0x1F", "x.y = 0x1Fkb", "x.y = -1", "x.y = +1", "x.y = 1.5e-3", "x.y = .5",
+            "x.y = 5.", "x.y = on", "x.y = scram-sha-256", "x.y = 1 # comment", "x.y = foo:bar/baz", "x.y = 30s",
+            "x.y = 15min", "x.y = größe", "x.y 'v'", "x.y = _under", "x.y = 'it''s'", "x.y = 'a\\'b'",
+        ]
+        let refused = [
+            "x.y = 1.5GB", "x.y = /var/lib", "x.y = 1e5", "x.y = 'unterminated", "x.y = a b", "x.y", "x.y = 1:2",
+            "x.y = $1", "x.y.z = 1", "x.y = -", "x.y = a$b", "x$y.z = 1", "x.y = 1.5.6", "x.y = 10kB5", "x.y == 1",
+            "x.y = ,", "work-mem = 1",
+        ]
+        for (lines, expected) in [(accepted, true), (refused, false)] {
+            for line in lines {
+                let assay = (try? PostgresConfParser.parse(line + "\n", path: "postgresql.conf")) != nil
+                #expect(assay == expected, "Assay \(assay ? "accepts" : "refuses") \(line)")
+                if let postgres = RealServers.postgresAccepts(line + "\n") {
+                    #expect(postgres == expected, "postgres \(postgres ? "accepts" : "refuses") \(line)")
+                }
+            }
+        }
+    }
+
     /// Every value redis-server 7 loads, and none it refuses, becomes a byte count.
     @Test func redisMemoryValuesAgreeWithRedisServer() throws {
         let cases: [(String, Int64?)] = [

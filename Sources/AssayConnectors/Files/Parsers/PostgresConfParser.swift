@@ -2,8 +2,10 @@ import AssayCore
 
 /// Reads `postgresql.conf` and `postgresql.auto.conf`.
 ///
-/// Follows PostgreSQL's `guc-file.l`: `name = value` or `name value`, `#` comments, names
-/// lowercased (custom names such as `pg_stat_statements.max` allowed), values unquoted or
+/// Follows PostgreSQL's `guc-file.l` token for token (``GucTokens``, checked against `postgres -C`
+/// in the tests): `name = value` or `name value`, `#` comments, names lowercased (custom names
+/// such as `pg_stat_statements.max` allowed, non-ASCII letters too), values a number with an
+/// optional unit (`30s`, `0x1F`, `.5`; `1.5GB` unquoted is a syntax error), a word, or
 /// single-quoted (`''` or `\'` for a quote, `\n \t \r \b \f`, octal `\ooo`). A later setting
 /// replaces an earlier one. `include`, `include_if_exists` and `include_dir` are listed in
 /// `includes`, not followed.
@@ -30,27 +32,37 @@ enum PostgresConfParser {
             func fail(_ message: String) -> ConfigParseError {
                 ConfigParseError(path: path, line: line.number, message: message)
             }
-            var rest = line.text.drop(while: \.isWhitespace)
-            guard let first = rest.first, first != "#" else { continue }
-            guard isLetter(first) else { throw fail("syntax error: expected a setting name") }
-            let nameEnd =
-                rest.firstIndex { !(isLetter($0) || $0.isASCIIDigit || $0 == "." || $0 == "$") } ?? rest.endIndex
-            let name = rest[..<nameEnd].lowercased()
-            rest = rest[nameEnd...].drop(while: \.isBlank)
-            if rest.first == "=" { rest = rest.dropFirst().drop(while: \.isBlank) }
-            guard let start = rest.first, start != "#" else { throw fail("missing value for \(name)") }
-            let value: String
-            if start == "'" {
-                guard let (unquoted, after) = quoted(rest) else { throw fail("unterminated quoted value for \(name)") }
-                value = unquoted
-                rest = after
-            } else {
-                let end = rest.firstIndex { $0.isWhitespace || $0 == "#" } ?? rest.endIndex
-                value = String(rest[..<end])
-                rest = rest[end...]
+            // Tokens as guc-file.l reads them, on the line's bytes (see ``GucTokens``).
+            let bytes = Array(line.text.utf8)
+            func skipBlanks(_ i: Int) -> Int {
+                var i = i
+                while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0B || bytes[i] == 0x0C { i += 1 }
+                return i
             }
-            rest = rest.drop(while: \.isBlank)
-            if let next = rest.first, next != "#" { throw fail("syntax error after the value of \(name)") }
+            func text(_ from: Int, _ to: Int) -> String { String(decoding: bytes[from..<to], as: UTF8.self) }
+            var i = skipBlanks(0)
+            guard i < bytes.count, bytes[i] != UInt8(ascii: "#") else { continue }
+            guard let nameToken = GucTokens.token(bytes, at: i), [.id, .qualifiedID].contains(nameToken.kind) else {
+                throw fail("syntax error: expected a setting name")
+            }
+            let name = text(i, nameToken.end).lowercased()
+            i = skipBlanks(nameToken.end)
+            if i < bytes.count, bytes[i] == UInt8(ascii: "=") { i = skipBlanks(i + 1) }
+            guard i < bytes.count, bytes[i] != UInt8(ascii: "#") else { throw fail("missing value for \(name)") }
+            let value: String
+            if bytes[i] == UInt8(ascii: "'") {
+                guard let end = GucTokens.stringEnd(bytes, i), let (unquoted, _) = quoted(Substring(text(i, end))) else {
+                    throw fail("unterminated quoted value for \(name)")
+                }
+                value = unquoted
+                i = end
+            } else {
+                guard let token = GucTokens.token(bytes, at: i) else { throw fail("syntax error in the value of \(name)") }
+                value = text(i, token.end)
+                i = token.end
+            }
+            i = skipBlanks(i)
+            if i < bytes.count, bytes[i] != UInt8(ascii: "#") { throw fail("syntax error after the value of \(name)") }
             let number = JSONValue.int(Int64(line.number))
             if includeDirectives.contains(name) {
                 includes.append(["directive": .string(name), "path": .string(value), "line": number])
@@ -94,11 +106,6 @@ enum PostgresConfParser {
     private static func exact(_ number: Double) -> JSONValue {
         if number == number.rounded(), abs(number) < 9e15 { return .int(Int64(number)) }
         return .double(number)
-    }
-
-    /// A letter as `guc-file.l` sees one: `[A-Za-z_\200-\377]`, so every non-ASCII character.
-    private static func isLetter(_ character: Character) -> Bool {
-        character.isASCIILetter || character == "_" || !character.isASCII
     }
 
     /// The value of an octal digit `0`–`7` (ASCII only), or nil.
