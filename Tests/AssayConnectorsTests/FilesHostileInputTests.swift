@@ -85,6 +85,15 @@ import Testing
         }
     }
 
+    /// Continued blank lines after a rule (found by the fuzzer:
+    /// `fuzz/corpus/files.hba/hang-continued-blank-lines.conf`) were quadratic: the growing line
+    /// was searched again for its first character at each continuation.
+    @Test func continuedBlankLinesAreLinear() throws {
+        let text = "host all all 127.0.0.1/32 trust\n" + String(repeating: " \\\n", count: 100_000) + "\n"
+        let data = try HbaParser.parse(text, path: "pg_hba.conf")
+        #expect(data["rules"]?.arrayValue?.count == 1)
+    }
+
     @Test func aContinuedPgHbaLineWithinAQuoteIsStillOneRule() throws {
         let data = try HbaParser.parse("host \"all\" all \\\n 127.0.0.1/32 trust\n", path: "pg_hba.conf")
         #expect(data.at("rules", 0, "address")?.stringValue == "127.0.0.1/32")

@@ -529,6 +529,54 @@ function assay.grade(ctx, value, spec)
   end
 end
 
+--- component: the sources a drift rule compares, or nil after a skip saying which one is missing:
+--- the live handle and the readable documents of `kind` (a document that does not parse is
+--- already an error finding of its own).
+function assay.drift_sources(ctx, kind, name)
+  local live = ctx.component:live()
+  local docs = {}
+  for _, doc in ipairs(ctx.component:documents(kind)) do
+    if doc.data then docs[#docs + 1] = doc end
+  end
+  if not live or #docs == 0 then
+    ctx:skip { message = ctx.component.name .. " has " .. (live and "no readable " .. name or "no live server") ..
+      ": nothing to compare" }
+    return nil
+  end
+  return live, docs
+end
+
+--- component: reports the comparison of a file with the running server. `rows` are
+--- { name, file, live, line, note? } (values as text, `file` as written); every row whose `same`
+--- is false is a fail on resource setting/<name> with both values and the file:line; none is
+--- one pass on resource `path` saying how many settings agree.
+function assay.report_drift(ctx, path, rows, server)
+  sort(rows, function(a, b) return a.name < b.name end)
+  local drifted = 0
+  for _, row in ipairs(rows) do
+    if not row.same then
+      drifted = drifted + 1
+      ctx:fail { resource = "setting/" .. row.name,
+                 message = path .. ":" .. row.line .. " sets " .. row.name .. " = " .. row.file .. " but " .. server ..
+                   " runs " .. row.live .. (row.note and " (" .. row.note .. ")" or "") ..
+                   ": a reload or restart is pending, or the audited file is not the one it runs",
+                 evidence = { file = path, line = row.line, file_value = row.file, live_value = row.live, note = row.note } }
+    end
+  end
+  if drifted == 0 then
+    ctx:pass { resource = path, message = "the " .. #rows .. " settings of " .. path .. " are what " .. server .. " runs",
+               evidence = { file = path, compared = #rows } }
+  end
+end
+
+--- Text for comparing two setting values: trimmed and lower-case; numbers as numbers.
+function assay.same_setting(a, b)
+  a, b = tostring(a):match("^%s*(.-)%s*$"):lower(), tostring(b):match("^%s*(.-)%s*$"):lower()
+  local x, y = tonumber(a), tonumber(b)
+  if x and y then return x == y end
+  return a == b
+end
+
 -- MARK: - The entry point: the host calls entry(run, spec) once per check run
 return function(run, spec)
   local ctx = setmetatable({

@@ -47,14 +47,19 @@ enum HbaParser {
         var content = ""
         var startLine = 0
         var continuing = false
+        // The first non-blank character of the logical line, found once: asking again of the
+        // whole growing line was quadratic on continued blank lines (found by the fuzzer).
+        var leading: Character?
         let physical = TextLines(text).lines
         for (position, line) in physical.enumerated() {
             if !continuing {
                 content = ""
                 startLine = line.number
+                leading = nil
             }
             content += line.text
-            if content.hasSuffix("\\"), !isComment(content) {
+            if leading == nil { leading = line.text.first { !$0.isWhitespace } }
+            if line.text.hasSuffix("\\"), leading != "#" {
                 content.removeLast()
                 continuing = true
                 if position < physical.count - 1 { continue }
@@ -157,10 +162,6 @@ enum HbaParser {
     }
 
     // MARK: - Tokens
-
-    static func isComment(_ line: String) -> Bool {
-        line.drop(while: \.isWhitespace).first == "#"
-    }
 
     /// Splits a line into fields of comma-separated tokens; nil on an unterminated quote.
     static func tokenize(_ line: String) -> [[Token]]? {
