@@ -93,6 +93,8 @@ import Testing
                 "fail compose/services.worker", "pass compose/services.api",
             ]),
         Case(id: "COMPOSE-POOLER-BYPASS", variant: "good", expected: ["pass compose/services.api", "pass compose/services.worker"]),
+        Case(id: "COMPOSE-POOLER-BYPASS", variant: "env-bad", expected: ["fail .env#DATABASE_URL", "fail .env#REPORTS_DB_HOST"]),
+        Case(id: "COMPOSE-POOLER-BYPASS", variant: "env-good", expected: ["pass .env#DATABASE_URL"]),
         Case(id: "COMPOSE-POOLER-HEALTHCHECK", variant: "bad", expected: ["fail compose/services.pgbouncer", "fail compose/services.pooler-b"]),
         Case(id: "COMPOSE-POOLER-HEALTHCHECK", variant: "good", expected: ["pass compose/services.pgbouncer", "pass compose/services.pooler-b"]),
         Case(

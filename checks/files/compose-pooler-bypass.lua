@@ -53,7 +53,8 @@ return assay.check {
   inputs = { direct = {} },
   description = [[
 When the stack runs PgBouncer (or another pooler), a service whose DSN or DB_HOST names the
-PostgreSQL service directly opens its own server connections: they escape the pool's limits,
+PostgreSQL service directly (in its compose environment, or in the .env beside the compose
+file that applications read) opens its own server connections: they escape the pool's limits,
 count against max_connections, and are the first to fail when the database fills up. Input
 `direct`: services allowed to connect directly (migrations, backups), as a list or
 "a,b".]],
@@ -138,6 +139,35 @@ Point the service at the pooler, not at the database:
                 message = name .. " connects through " .. table.concat(poolers, ", "),
                 evidence = evidence,
               }
+            end
+          end
+        end
+        -- The .env beside the compose file: DATABASE_URL, DB_HOST and the like that applications
+        -- read (env_file, or their own dotenv loading) reach the database the same way.
+        local folder = doc.path:match("^(.*/)") or ""
+        for _, env in ipairs(ctx.target:configs("dotenv")) do
+          if env.data and (env.path:match("^(.*/)") or "") == folder then
+            for key, value in assay.sorted_pairs(env.data.variables) do
+              local direct_refs, pooled = {}, false
+              for _, h in ipairs(type(value) == "string" and hosts_in(key, value) or {}) do
+                if hosts[h] == "postgres" then direct_refs[#direct_refs + 1] = key .. " → " .. h end
+                if hosts[h] == "pooler" then pooled = true end
+              end
+              local resource = env.path .. "#" .. key
+              local evidence = { file = env.path, line = env.data.lines[key], poolers = poolers, direct = direct_refs }
+              if #direct_refs > 0 then
+                reported = true
+                ctx:fail {
+                  resource = resource,
+                  message = env.path .. " sends " .. key .. " to PostgreSQL directly (" .. table.concat(direct_refs, ", ")
+                    .. ") while " .. table.concat(poolers, ", ") .. " pools connections",
+                  evidence = evidence,
+                }
+              elseif pooled then
+                reported = true
+                ctx:pass { resource = resource, message = key .. " in " .. env.path .. " goes through " .. table.concat(poolers, ", "),
+                           evidence = evidence }
+              end
             end
           end
         end
