@@ -1,0 +1,85 @@
+import AssayCore
+import AssayKit
+import AssayTestSupport
+import Foundation
+import Testing
+
+/// Rules that read two sources of a stack together: the applications' configuration and the
+/// server it points at.
+@Suite("Cross-component rules")
+struct CrossComponentChecksTests {
+    static let storeCheck = RepositoryPaths.root.appendingPathComponent("checks/redis/store-persistence.lua").path
+
+    static let compose = """
+        services:
+          worker:
+            image: example/app:2.0.1
+            command: celery -A shop worker
+            environment:
+              REDIS_URL: redis://cache:6379/0
+          web:
+            image: example/app:2.0.1
+            environment:
+              SESSION_REDIS_URL: redis://cache:6379/1
+              CACHE_URL: redis://cache:6379/2
+          cache:
+            image: redis:7.2.4
+        """
+
+    /// The rule alone, on a folder (the file judged, as when no server is audited).
+    static func filesOnly(_ files: [String: String]) throws -> [Finding] {
+        let folder = try TemporaryFolder(files)
+        defer { folder.remove() }
+        let configuration = Configuration(
+            targets: [TargetConfiguration(name: "files", kind: .files, location: folder.path)], checkPaths: [storeCheck],
+            builtinChecks: false)
+        return try Auditor(configuration: configuration).run().report.findings
+    }
+
+    @Test func aQueueOnARedisThatPersistsNothingFails() throws {
+        let findings = try Self.filesOnly([
+            "docker-compose.yml": Self.compose, "redis/redis.conf": "port 6379\nsave \"\"\nappendonly no\n",
+        ])
+        #expect(findings.summary == ["REDIS-STORE-UNPERSISTED fail persistence"])
+        let message = findings.first?.message ?? ""
+        #expect(message.contains("compose/services.worker REDIS_URL (celery worker's Redis)"), "\(message)")
+        #expect(message.contains("compose/services.web SESSION_REDIS_URL (session store)"), "\(message)")
+        #expect(!message.contains("CACHE_URL"))
+    }
+
+    @Test func aQueueOnARedisThatPersistsPasses() throws {
+        let findings = try Self.filesOnly([
+            "docker-compose.yml": Self.compose, "redis/redis.conf": "port 6379\nsave \"\"\nappendonly yes\n",
+        ])
+        #expect(findings.summary == ["REDIS-STORE-UNPERSISTED pass persistence"])
+    }
+
+    @Test func aCacheOnlyRedisIsNotJudged() throws {
+        let cacheOnly = Self.compose.replacingOccurrences(of: "SESSION_REDIS_URL", with: "CACHE2_URL")
+            .replacingOccurrences(of: "command: celery -A shop worker", with: "command: gunicorn shop.wsgi")
+        let findings = try Self.filesOnly([
+            "docker-compose.yml": cacheOnly, "redis/redis.conf": "port 6379\nsave \"\"\nappendonly no\n",
+        ])
+        #expect(findings.summary == ["REDIS-STORE-UNPERSISTED skip persistence"])
+    }
+
+    /// On the real stack the live server is judged (its RDB schedule persists), not a file.
+    @Test func theLiveRedisIsJudgedWhenThereIsOne() throws {
+        let redis = try CheckHarness.stackTarget(.redis)
+        let port = try #require(URL(string: redis.location.replacingOccurrences(of: "redis://", with: "http://"))?.port)
+        let folder = try TemporaryFolder([
+            "docker-compose.yml": """
+                services:
+                  worker:
+                    image: example/app:2.0.1
+                    environment:
+                      CELERY_BROKER_URL: redis://127.0.0.1:\(port)/0
+                """,
+        ])
+        defer { folder.remove() }
+        let findings = try CheckHarness.run(
+            ["REDIS-STORE-UNPERSISTED"], targets: [redis, TargetConfiguration(name: "files", kind: .files, location: folder.path)])
+        #expect(findings.summary == ["REDIS-STORE-UNPERSISTED pass persistence"])
+        #expect(findings.first?.message.contains("per the running server") == true, "\(findings.first?.message ?? "")")
+    }
+}
