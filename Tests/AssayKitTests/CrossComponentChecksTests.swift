@@ -83,3 +83,50 @@ struct CrossComponentChecksTests {
         #expect(findings.first?.message.contains("per the running server") == true, "\(findings.first?.message ?? "")")
     }
 }
+
+/// A server whose TLS is off while compose publishes its port on every interface.
+@Suite("Cross-component rules: published without TLS")
+struct ExposedWithoutTLSTests {
+    static func run(_ check: String, _ files: [String: String]) throws -> [String] {
+        let folder = try TemporaryFolder(files)
+        defer { folder.remove() }
+        let configuration = Configuration(
+            targets: [TargetConfiguration(name: "files", kind: .files, location: folder.path)],
+            checkPaths: [RepositoryPaths.root.appendingPathComponent("checks/\(check)").path], builtinChecks: false)
+        return try Auditor(configuration: configuration).run().report.findings.map { "\($0.status.rawValue) \($0.resource) \($0.message)" }
+    }
+
+    static func compose(_ service: String, _ port: String) -> String {
+        "services:\n  \(service):\n    image: example/\(service):1.0\n    ports:\n      - \"\(port)\"\n"
+    }
+
+    /// The issue's case: a loopback listen_addr in the file hides a 0.0.0.0:6432:6432 mapping.
+    @Test func aLoopbackPgBouncerPublishedEverywhereWithoutTLSFails() throws {
+        let ini = "[databases]\napp = host=db\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = 6432\n"
+        let bad = try Self.run("pgbouncer/exposed-without-tls.lua", [
+            "docker-compose.yml": Self.compose("pgbouncer", "0.0.0.0:6432:6432"), "pgbouncer/pgbouncer.ini": ini,
+        ])
+        #expect(bad.count == 1)
+        #expect(bad.first?.hasPrefix("fail compose/services.pgbouncer pgbouncer publishes PgBouncer on every interface (0.0.0.0:6432:6432) while client_tls_sslmode = disable") == true, "\(bad)")
+        let tls = try Self.run("pgbouncer/exposed-without-tls.lua", [
+            "docker-compose.yml": Self.compose("pgbouncer", "0.0.0.0:6432:6432"),
+            "pgbouncer/pgbouncer.ini": ini + "client_tls_sslmode = require\n",
+        ])
+        #expect(tls.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == ["pass compose/services.pgbouncer"])
+        let loopback = try Self.run("pgbouncer/exposed-without-tls.lua", [
+            "docker-compose.yml": Self.compose("pgbouncer", "127.0.0.1:6432:6432"), "pgbouncer/pgbouncer.ini": ini,
+        ])
+        #expect(loopback.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == ["pass port/6432"])
+    }
+
+    @Test func aPostgresPublishedEverywhereWithoutTLSFails() throws {
+        let bad = try Self.run("postgres/exposed-without-tls.lua", [
+            "docker-compose.yml": Self.compose("db", "5432:5432"), "postgres/postgresql.conf": "port = 5432\nssl = off\n",
+        ])
+        #expect(bad.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == ["fail compose/services.db"], "\(bad)")
+        let good = try Self.run("postgres/exposed-without-tls.lua", [
+            "docker-compose.yml": Self.compose("db", "5432:5432"), "postgres/postgresql.conf": "port = 5432\nssl = on\n",
+        ])
+        #expect(good.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == ["pass compose/services.db"], "\(good)")
+    }
+}

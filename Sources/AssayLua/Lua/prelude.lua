@@ -569,6 +569,52 @@ function assay.report_drift(ctx, path, rows, server)
   end
 end
 
+--- any: the compose services of every files target that publish a container port on every host
+--- interface (0.0.0.0, ::, or no address), as { resource, service, mapping, published, target }
+--- (resource compose/services.<name>, mapping the entry as written), sorted by service.
+function assay.published_everywhere(ctx, container_port)
+  local list = {}
+  for _, files in ipairs(ctx:targets("files")) do
+    for _, doc in ipairs(files:configs("compose")) do
+      local services = doc.data and type(doc.data.services) == "table" and doc.data.services or {}
+      for _, name in ipairs(sorted_keys(services)) do
+        local svc = services[name]
+        for _, p in ipairs(type(svc) == "table" and type(svc.ports) == "table" and svc.ports or {}) do
+          if type(p) == "table" and p.all_interfaces and tonumber(p.target) == container_port then
+            list[#list + 1] = { resource = "compose/services." .. name, service = name, mapping = p.original or tostring(p.target),
+                                published = p.published, target = p.target }
+          end
+        end
+      end
+    end
+  end
+  return list
+end
+
+--- component: a server's TLS judged against the compose mappings that publish its port on every
+--- interface: with `tls_on` false, each such mapping is a fail ("<what> without TLS is published
+--- on every interface by <mapping>"); with TLS on, or no such mapping, one pass. `facts` =
+--- { port, tls_on, setting (text for the message), source }.
+function assay.judge_exposed_tls(ctx, facts, what)
+  local exposed = assay.published_everywhere(ctx, facts.port)
+  local evidence = { port = facts.port, tls = facts.setting, source = facts.source }
+  if #exposed == 0 then
+    return ctx:pass { resource = "port/" .. facts.port, evidence = evidence,
+                      message = "no compose service publishes port " .. facts.port .. " on every interface" }
+  end
+  for _, e in ipairs(exposed) do
+    evidence.mapping, evidence.service = e.mapping, e.service
+    if facts.tls_on then
+      ctx:pass { resource = e.resource, evidence = evidence,
+                 message = e.service .. " publishes " .. what .. " on every interface (" .. e.mapping .. "), with TLS: " .. facts.setting }
+    else
+      ctx:fail { resource = e.resource, evidence = evidence,
+                 message = e.service .. " publishes " .. what .. " on every interface (" .. e.mapping .. ") while "
+                   .. facts.setting .. " (per " .. facts.source .. "): passwords and data cross the network in clear text" }
+    end
+  end
+end
+
 --- Text for comparing two setting values: trimmed and lower-case; numbers as numbers.
 function assay.same_setting(a, b)
   a, b = tostring(a):match("^%s*(.-)%s*$"):lower(), tostring(b):match("^%s*(.-)%s*$"):lower()
