@@ -19,6 +19,21 @@ struct ScoringTests {
         #expect(scores.compliance.percent?.description == "33.33")
     }
 
+    /// Checks are counted as checks: one failed resource fails its check, an error too, and a
+    /// check with only skips and waivers is not applicable.
+    @Test func complianceCountsChecksAsWellAsFindings() {
+        let findings = [
+            finding("A", .high, .pass, resource: "1"), finding("A", .high, .pass, resource: "2"),
+            finding("B", .high, .pass, resource: "1"), finding("B", .high, .fail, resource: "2"),
+            finding("C", .high, .error), finding("D", .high, .skip), finding("E", .high, .waived), finding("F", .low, .pass),
+        ]
+        let compliance = Scores.compute(findings, policy: Policy()).compliance
+        #expect(compliance.passed == 4)
+        #expect(compliance.applicable == 6)
+        #expect(compliance.checksPassed == 2)
+        #expect(compliance.checksApplicable == 4)
+    }
+
     @Test func errorsAreNeverPassesAndSkipsAndWaiversDoNotCount() {
         let findings = [
             finding("A", .high, .error), finding("B", .high, .skip), finding("C", .high, .waived), finding("D", .info, .pass),

@@ -124,6 +124,8 @@ extension Scores {
             "overall": overall?.json ?? .null,
             "compliance": [
                 "passed": .int(Int64(compliance.passed)), "applicable": .int(Int64(compliance.applicable)),
+                "checks_passed": .int(Int64(compliance.checksPassed)),
+                "checks_applicable": .int(Int64(compliance.checksApplicable)),
                 "percent": compliance.percent?.json ?? .null,
             ],
         ])
@@ -148,7 +150,9 @@ extension Scores {
             overall: json["overall"].flatMap(Score.init(json:)),
             compliance: Compliance(
                 passed: Int(json["compliance"]?["passed"]?.intValue ?? 0),
-                applicable: Int(json["compliance"]?["applicable"]?.intValue ?? 0)))
+                applicable: Int(json["compliance"]?["applicable"]?.intValue ?? 0),
+                checksPassed: Int(json["compliance"]?["checks_passed"]?.intValue ?? 0),
+                checksApplicable: Int(json["compliance"]?["checks_applicable"]?.intValue ?? 0)))
     }
 }
 

@@ -16,18 +16,28 @@ public struct CategoryScore: Hashable, Sendable {
     }
 }
 
-/// Passed findings over applicable ones (pass, fail, error), as counts and a percentage.
+/// Passed findings over applicable ones (pass, fail, error), as counts and a percentage, and the
+/// same for checks: a check is applicable when one of its findings is, and passed when none of
+/// them failed or errored.
 public struct Compliance: Hashable, Sendable {
+    /// Findings that passed.
     public var passed: Int
+    /// Findings that passed, failed or errored.
     public var applicable: Int
+    /// Checks with an applicable finding and no failed or errored one.
+    public var checksPassed: Int
+    /// Checks with at least one applicable finding.
+    public var checksApplicable: Int
     /// The percentage in hundredths (`7143` = 71.43 %); `nil` when nothing was applicable.
     public var percent: Score? {
         applicable > 0 ? Score(ratio: passed, applicable, scale: 100) : nil
     }
 
-    public init(passed: Int, applicable: Int) {
+    public init(passed: Int, applicable: Int, checksPassed: Int = 0, checksApplicable: Int = 0) {
         self.passed = passed
         self.applicable = applicable
+        self.checksPassed = checksPassed
+        self.checksApplicable = checksApplicable
     }
 }
 
@@ -51,7 +61,7 @@ public struct Scores: Hashable, Sendable {
     /// - A category's score is 10 × passed weight ÷ applicable weight.
     /// - The overall score is the mean of the scored categories weighted by the policy's category
     ///   weights (1 unless set).
-    /// - Compliance counts findings, whatever their weight.
+    /// - Compliance counts findings, whatever their weight, and checks.
     public static func compute(_ findings: [Finding], policy: Policy) -> Scores {
         var byCategory: [String: [Finding]] = [:]
         for finding in findings { byCategory[finding.category, default: []].append(finding) }
@@ -88,8 +98,15 @@ public struct Scores: Hashable, Sendable {
         let overall = weightTotal > 0 ? Score(hundredths: (2 * weightedSum + weightTotal) / (2 * weightTotal)) : nil
         let passedCount = findings.filter { $0.status == .pass }.count
         let applicableCount = findings.filter { [.pass, .fail, .error].contains($0.status) }.count
+        var checks: [String: (applicable: Bool, failed: Bool)] = [:]
+        for finding in findings where [.pass, .fail, .error].contains(finding.status) {
+            let failed = finding.status != .pass
+            checks[finding.checkID] = (true, (checks[finding.checkID]?.failed ?? false) || failed)
+        }
         return Scores(
             categories: categories, overall: overall,
-            compliance: Compliance(passed: passedCount, applicable: applicableCount))
+            compliance: Compliance(
+                passed: passedCount, applicable: applicableCount, checksPassed: checks.values.filter { !$0.failed }.count,
+                checksApplicable: checks.count))
     }
 }

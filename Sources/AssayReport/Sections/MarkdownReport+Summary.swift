@@ -35,9 +35,12 @@ extension MarkdownReport {
         score.map { "\($0) / 10" } ?? "n/a"
     }
 
+    /// "18 / 30 checks passed, 98 / 142 findings (69.01 %)": checks counted as checks, findings as
+    /// findings (a report older than check counts shows findings only).
     static func complianceText(_ c: Compliance) -> String {
         let percent = c.percent.map { " (\($0) %)" } ?? ""
-        return "\(c.passed) / \(c.applicable) checks passed\(percent)"
+        guard c.checksApplicable > 0 else { return "\(c.passed) / \(c.applicable) findings passed\(percent)" }
+        return "\(c.checksPassed) / \(c.checksApplicable) checks passed, \(c.passed) / \(c.applicable) findings\(percent)"
     }
 
     /// Open findings (failures, errors) and waived ones, by severity.

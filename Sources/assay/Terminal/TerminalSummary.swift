@@ -7,7 +7,9 @@ enum TerminalSummary {
         let overall = report.scores.overall.map { "\($0)/10" } ?? "n/a"
         let compliance = report.scores.compliance
         let percent = compliance.percent.map { " (\($0) %)" } ?? ""
-        return "Verdict: " + Style.verdict(report.verdict.rawValue, report.verdict) + " — overall \(overall), \(compliance.passed)/\(compliance.applicable) checks passed\(percent)"
+        return "Verdict: " + Style.verdict(report.verdict.rawValue, report.verdict)
+            + " — overall \(overall), \(compliance.checksPassed)/\(compliance.checksApplicable) checks passed, "
+            + "\(compliance.passed)/\(compliance.applicable) findings\(percent)"
     }
 
     static func render(_ result: AuditResult, elapsed: TimeInterval, written: [String], failOn: [FailOn]) -> String {

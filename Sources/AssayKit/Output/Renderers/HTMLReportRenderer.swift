@@ -73,7 +73,7 @@ public struct HTMLReportRenderer: OutputRenderer {
         let errors = r.findings.filter { $0.status == .error }.count
         lines.append("<div class=\"facts\">")
         lines.append("<div class=\"fact\">Overall score<b>\(e(r.scores.overall.map { "\($0) / 10" } ?? "n/a"))</b></div>")
-        lines.append("<div class=\"fact\">Compliance<b>\(c.passed) / \(c.applicable)</b>\(c.percent.map { "\($0) % of checks passed" } ?? "")</div>")
+        lines.append("<div class=\"fact\">Checks passed<b>\(c.checksPassed) / \(c.checksApplicable)</b>\(c.passed) / \(c.applicable) findings\(c.percent.map { ", \($0) %" } ?? "")</div>")
         lines.append("<div class=\"fact\">Open failures<b>\(open)</b></div>")
         lines.append("<div class=\"fact\">Could not check<b>\(errors)</b></div>")
         lines.append("</div>")
