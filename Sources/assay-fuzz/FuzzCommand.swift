@@ -9,7 +9,25 @@ struct FuzzCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assay-fuzz",
         abstract: "Fuzz Assay's parsers and protocol readers: crashes, hangs and memory, deterministic by seed.",
-        subcommands: [Campaign.self, Batch.self, Targets.self], defaultSubcommand: Campaign.self)
+        subcommands: [Campaign.self, Replay.self, Batch.self, Targets.self], defaultSubcommand: Campaign.self)
+
+    struct Replay: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Feed files as they are to one target (a saved finding, say) and print the outcome and time of each.")
+
+        @Option(help: "The target (see assay-fuzz targets).") var target: String
+        @Argument(help: "Input files.") var files: [String]
+
+        func run() throws {
+            guard let fuzzTarget = FuzzTarget.named(target) else { throw ValidationError("unknown target \(target)") }
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+                let started = Date()
+                let outcome = fuzzTarget.run(Array(data))
+                print("\(file): \(outcome) in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
+            }
+        }
+    }
 
     struct Campaign: ParsableCommand {
         static let configuration = CommandConfiguration(

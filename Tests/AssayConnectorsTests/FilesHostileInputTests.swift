@@ -61,6 +61,28 @@ import Testing
         }
     }
 
+    /// Yams hashes mapping keys whole: a key that is an alias of a doubling structure took
+    /// minutes (found by the fuzzer: `fuzz/corpus/files.compose/hang-alias-key.yml`). Compose keys
+    /// are strings, so a collection key is refused before Yams builds anything.
+    @Test func aCollectionKeyIsRefusedBeforeItIsHashed() {
+        var yaml = "x-l0: &l0 [1, 2]\n"
+        for level in 1...12 { yaml += "x-l\(level): &l\(level) [*l\(level - 1), *l\(level - 1)]\n" }
+        for (text, line) in [(yaml + "x-key:\n  ? *l12\n  : 1\n", 15), ("services:\n  ? [a, b]\n  : 1\n", 2)] {
+            do {
+                _ = try ComposeParser.parse(text, path: "compose.yaml")
+                Issue.record("a collection key was accepted")
+            } catch {
+                #expect(error.message == "a mapping key is a list or a mapping (compose keys are strings)")
+                #expect(error.line == line)
+            }
+        }
+        // An alias of a scalar is a fine key, and the budget counts what aliases expand to.
+        #expect((try? ComposeParser.parse("x-n: &n web\nservices:\n  *n :\n    image: busybox\n", path: "c.yaml")) != nil)
+        // Each *l12 stands for 8 191 nodes: a dozen of them pass the 100 000-node budget.
+        let copies = (1...12).map { "x-b\($0): *l12\n" }.joined()
+        #expect(throws: ConfigParseError.self) { try ComposeParser.parse(yaml + copies, path: "compose.yaml") }
+    }
+
     /// Compose reads 70-deep extension blocks; so does Assay (up to 200 levels, then an error).
     @Test func deepExtensionsParseAndTheDepthBudgetHolds() throws {
         func nested(_ depth: Int) -> String {

@@ -38,8 +38,22 @@ enum ComposeParser {
         _ text: String, path: String, dotenv: DotenvParser.File? = nil, dotenvPath: String? = nil
     ) throws(ConfigParseError) -> JSONValue {
         let root: Node?
+        let normalised = TextLines.normalise(text)
         do {
-            root = try Yams.compose(yaml: TextLines.normalise(text), Resolver.basic)
+            try YAMLShapeBudget.check(normalised, nodeBudget: nodeBudget)
+        } catch {
+            switch error {
+            case .tooLarge(let line):
+                throw ConfigParseError(
+                    path: path, line: line,
+                    message: "document too large: more than \(nodeBudget) nodes after expanding aliases and merges")
+            case .collectionKey(let line):
+                throw ConfigParseError(
+                    path: path, line: line, message: "a mapping key is a list or a mapping (compose keys are strings)")
+            }
+        }
+        do {
+            root = try Yams.compose(yaml: normalised, Resolver.basic)
         } catch let error as YamlError {
             throw yamlError(error, path: path)
         } catch {
