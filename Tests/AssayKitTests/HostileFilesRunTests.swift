@@ -9,6 +9,11 @@ import Testing
 /// run completes.
 @Suite("Hostile files end as error findings; healthy files beside them are unchanged")
 struct HostileFilesRunTests {
+    static func corpus(_ name: String) throws -> String {
+        let data = try Data(contentsOf: RepositoryPaths.root.appendingPathComponent("fuzz/corpus/" + name))
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static let healthyRedis = "bind 127.0.0.1\nport 6379\nrequirepass Xq3vLr9TzW2pKd7Hs5Bn\nprotected-mode yes\n"
 
     @Test func hostileFilesDoNotChangeTheHealthyFindings() throws {
@@ -23,6 +28,10 @@ struct HostileFilesRunTests {
             "port/docker-compose.yml": "services:\n  web:\n    image: busybox\n    ports:\n      - \"8\u{301}:80\"\n",
             "interpolation/docker-compose.yml": "services:\n  web:\n    image: \"\(deepDefault)\"\n",
             "merges/docker-compose.yml": merges,
+            // Found by the fuzzer (fuzz/corpus): an alias as a mapping key (7 KiB, minutes in Yams),
+            // continued blank lines (quadratic); both now read in linear time, to their error.
+            "aliaskey/docker-compose.yml": try Self.corpus("files.compose/hang-alias-key.yml"),
+            "hba/pg_hba.conf": try Self.corpus("files.hba/hang-continued-blank-lines.conf"),
         ])
         defer { hostile.remove() }
         #expect(mkfifo(hostile.path + "/pgbouncer.ini", 0o644) == 0)
@@ -45,6 +54,8 @@ struct HostileFilesRunTests {
         for (file, cause) in [
             ("pgbouncer.ini", "not a regular file (fifo)"), ("port/docker-compose.yml", "ports:"),
             ("interpolation/docker-compose.yml", "nested more than"), ("merges/docker-compose.yml", "document too large"),
+            ("aliaskey/docker-compose.yml", "document too large"),
+            ("hba/pg_hba.conf", "hba/pg_hba.conf:4848: invalid connection type"),
         ] {
             #expect(errors.contains { $0.hasPrefix(file) && $0.contains(cause) }, "\(file): \(errors)")
         }
