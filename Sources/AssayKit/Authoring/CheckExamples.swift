@@ -1,0 +1,147 @@
+import AssayConnectors
+import AssayCore
+import AssayLua
+import Foundation
+
+/// Examples a check carries next to it, run offline by `assay checks test`:
+///
+/// ```
+/// my-check.lua
+/// my-check.test/
+///   NAME/
+///     expect.json        { "inputs": {…}?, "findings": [ { "status", "resource"?, "message"?, "severity"? } ] }
+///     files/             a folder audited as the files target (a files check), or
+///     transcript.jsonl   a recorded run (`assay run --record`), replayed with no server
+/// ```
+///
+/// An example passes when the check's findings are exactly the expected ones, in any order: each
+/// expected finding matches one finding by status, resource (equal) and message (a regular
+/// expression searched in it), and no finding is left over. The check runs alone, in the
+/// sandbox, through the same ``Auditor`` as `assay run` (and `--replay` for transcripts).
+public enum CheckExamples {
+    /// One example's result.
+    public struct Outcome: Sendable {
+        /// `builtin/files/x.lua`'s example `passing`: `X-ID passing`.
+        public var check: String
+        public var example: String
+        public var path: String
+        /// Why it failed; empty when it passed.
+        public var problems: [String]
+
+        public var passed: Bool { problems.isEmpty }
+
+        /// `ok    X-ID passing` or `FAIL  X-ID failing: why; why`.
+        public var line: String {
+            passed ? "ok    \(check) \(example)" : "FAIL  \(check) \(example) (\(path)): \(problems.joined(separator: "; "))"
+        }
+    }
+
+    /// One expected finding.
+    struct Expected {
+        var status: Status
+        var resource: String?
+        var message: Regex<AnyRegexOutput>?
+        var messageText: String?
+        var severity: Severity?
+
+        func matches(_ f: Finding) -> Bool {
+            f.status == status && (resource.map { $0 == f.resource } ?? true)
+                && (message.map { f.message.firstMatch(of: $0) != nil } ?? true) && (severity.map { $0 == f.severity } ?? true)
+        }
+
+        var text: String {
+            [status.rawValue, resource, messageText.map { "/\($0)/" }, severity?.rawValue].compactMap { $0 }.joined(separator: " ")
+        }
+    }
+
+    /// The examples of every check under `path` (a folder or one check file), each run.
+    public static func run(at path: String, registry: TargetKindRegistry = .builtin) throws(ConfigurationError) -> [Outcome] {
+        var outcomes: [Outcome] = []
+        for (file, script) in try CheckCatalog.scriptFiles(at: path) {
+            let folder = String(file.dropLast(".lua".count)) + ".test"
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            let check: Check
+            switch CheckLoader.load(script, kinds: registry.kinds) {
+            case .success(let loaded): check = loaded
+            case .failure(let error):
+                outcomes.append(Outcome(check: script.path, example: "(load)", path: file, problems: error.problems.map(\.description)))
+                continue
+            }
+            for name in names.sorted() where isDirectory(folder + "/" + name) {
+                outcomes.append(runExample(check, folder: folder + "/" + name, name: name, registry: registry))
+            }
+        }
+        return outcomes
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+    }
+
+    static func runExample(_ check: Check, folder: String, name: String, registry: TargetKindRegistry) -> Outcome {
+        var outcome = Outcome(check: check.id, example: name, path: folder, problems: [])
+        do {
+            let (expected, inputs) = try expectation(folder + "/expect.json")
+            var configuration = Configuration(builtinChecks: false, include: [check.id], inputs: inputs, kinds: registry)
+            configuration.checkScripts = [check.script]
+            var transcript: Transcript?
+            if isDirectory(folder + "/files") {
+                configuration.targets = [TargetConfiguration(name: "example", kind: .files, location: folder + "/files")]
+            } else if let data = FileManager.default.contents(atPath: folder + "/transcript.jsonl") {
+                transcript = try Transcript(bytes: Array(data))
+            } else {
+                throw ConfigurationError("no files/ folder and no transcript.jsonl")
+            }
+            let findings = try Auditor(configuration: configuration).run(replaying: transcript).report.findings
+                .filter { $0.checkID == check.id || $0.checkID == Auditor.loadErrorCheckID }
+            outcome.problems = compare(expected, findings)
+        } catch let error as ConfigurationError {
+            outcome.problems = [error.message]
+        } catch {
+            outcome.problems = ["\(error)"]
+        }
+        return outcome
+    }
+
+    /// What is wrong when `findings` are not exactly `expected`.
+    static func compare(_ expected: [Expected], _ findings: [Finding]) -> [String] {
+        var left = findings
+        var problems: [String] = []
+        for e in expected {
+            if let index = left.firstIndex(where: e.matches) {
+                left.remove(at: index)
+            } else {
+                problems.append("expected \(e.text), not found")
+            }
+        }
+        for f in left { problems.append("unexpected \(f.status.rawValue) \(f.resource): \(f.message)") }
+        return problems
+    }
+
+    static func expectation(_ path: String) throws(ConfigurationError) -> ([Expected], [String: JSONValue]) {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("no expect.json") }
+        let json: JSONValue
+        do { json = try JSONParser.parse(Array(data)) } catch { throw ConfigurationError("expect.json: \(error)") }
+        guard let list = json["findings"]?.arrayValue else { throw ConfigurationError("expect.json has no \"findings\" list") }
+        var expected: [Expected] = []
+        for (index, item) in list.enumerated() {
+            guard let statusName = item["status"]?.stringValue, let status = Status(rawValue: statusName) else {
+                throw ConfigurationError("expect.json: findings[\(index)] needs a status (pass, fail, error, skip)")
+            }
+            var e = Expected(status: status, resource: item["resource"]?.stringValue)
+            if let pattern = item["message"]?.stringValue {
+                do { e.message = try Regex(pattern) } catch {
+                    throw ConfigurationError("expect.json: findings[\(index)].message is not a regular expression: \(pattern)")
+                }
+                e.messageText = pattern
+            }
+            if let name = item["severity"]?.stringValue {
+                guard let severity = Severity(rawValue: name) else { throw ConfigurationError("expect.json: unknown severity '\(name)'") }
+                e.severity = severity
+            }
+            expected.append(e)
+        }
+        return (expected, json["inputs"]?.objectValue ?? [:])
+    }
+}
