@@ -9,10 +9,13 @@ import Foundation
 /// my-check.lua
 /// my-check.test/
 ///   NAME/
-///     expect.json        { "inputs": {…}?, "findings": [ { "status", "resource"?, "message"?, "severity"? } ] }
+///     expect.json        { "inputs": {…}?, "transcript": "path"?, "findings": [ { "status", "resource"?, "message"?, "severity"? } ] }
 ///     files/             a folder audited as the files target (a files check), or
 ///     transcript.jsonl   a recorded run (`assay run --record`), replayed with no server
 /// ```
+///
+/// `"transcript"` names a recorded run elsewhere, relative to the example's folder, so that the
+/// checks of one kind share one recording of a server (`checks/postgres/transcripts/stack.jsonl`).
 ///
 /// An example passes when the check's findings are exactly the expected ones, in any order: each
 /// expected finding matches one finding by status, resource (equal) and message (a regular
@@ -82,14 +85,16 @@ public enum CheckExamples {
     static func runExample(_ check: Check, folder: String, name: String, registry: TargetKindRegistry) -> Outcome {
         var outcome = Outcome(check: check.id, example: name, path: folder, problems: [])
         do {
-            let (expected, inputs) = try expectation(folder + "/expect.json")
+            let (expected, inputs, shared) = try expectation(folder + "/expect.json")
             var configuration = Configuration(builtinChecks: false, include: [check.id], inputs: inputs, kinds: registry)
             configuration.checkScripts = [check.script]
             var transcript: Transcript?
             if isDirectory(folder + "/files") {
                 configuration.targets = [TargetConfiguration(name: "example", kind: .files, location: folder + "/files")]
-            } else if let data = FileManager.default.contents(atPath: folder + "/transcript.jsonl") {
+            } else if let data = FileManager.default.contents(atPath: folder + "/" + (shared ?? "transcript.jsonl")) {
                 transcript = try Transcript(bytes: Array(data))
+            } else if let shared {
+                throw ConfigurationError("cannot read the transcript \(shared)")
             } else {
                 throw ConfigurationError("no files/ folder and no transcript.jsonl")
             }
@@ -119,7 +124,7 @@ public enum CheckExamples {
         return problems
     }
 
-    static func expectation(_ path: String) throws(ConfigurationError) -> ([Expected], [String: JSONValue]) {
+    static func expectation(_ path: String) throws(ConfigurationError) -> ([Expected], [String: JSONValue], String?) {
         guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("no expect.json") }
         let json: JSONValue
         do { json = try JSONParser.parse(Array(data)) } catch { throw ConfigurationError("expect.json: \(error)") }
@@ -142,6 +147,6 @@ public enum CheckExamples {
             }
             expected.append(e)
         }
-        return (expected, json["inputs"]?.objectValue ?? [:])
+        return (expected, json["inputs"]?.objectValue ?? [:], json["transcript"]?.stringValue)
     }
 }
