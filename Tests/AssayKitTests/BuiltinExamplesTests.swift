@@ -19,7 +19,10 @@ struct BuiltinExamplesTests {
         let files = CheckLoader.loadAll(try CheckCatalog.scripts(at: CheckCatalog.builtinDirectory + "/files")).checks.map(\.id)
         let filesExamples = outcomes.filter { files.contains($0.check) }.map { "\($0.check) \($0.example)" }
         #expect(Set(filesExamples).count == files.count * 2 - 1)
-        #expect(outcomes.count >= 139)
+        #expect(outcomes.count >= 150)
+        // Live checks whose recorded states differ have a failing and a passing example.
+        let tuned = outcomes.filter { $0.example == "tuned" }.map(\.check)
+        #expect(tuned.count >= 11 && tuned.contains("PG-LOG-CONNECTIONS") && tuned.contains("REDIS-PROTECTED-MODE"))
     }
 
     static let check = checkSource(id: "EX-REDIS", """
