@@ -6,15 +6,15 @@ import AssayLua
 /// descriptor field, an input, a pass, a fail and an error) and, for a files check, a passing and
 /// a failing example that `assay checks test` runs. Both lint and test clean as written; the
 /// author then replaces the rule.
-public struct CheckSkeleton: Sendable {
-    public var id: String
-    public var kind: TargetKind
+package struct CheckSkeleton: Sendable {
+    package var id: String
+    package var kind: TargetKind
     /// The method of the kind's handle the skeleton calls: its first without a required argument.
-    public var method: HandleMethod
+    package var method: HandleMethod
 
     /// - Throws: ``ConfigurationError`` for an id that is not upper-case words joined by dashes, or
     ///   a kind the registry does not have.
-    public init(id: String, kind name: String, registry: TargetKindRegistry = .builtin) throws(ConfigurationError) {
+    package init(id: String, kind name: String, registry: TargetKindRegistry = .builtin) throws(ConfigurationError) {
         guard CheckContract.isValidID(id) else {
             throw ConfigurationError("the id '\(id)' must be upper-case words joined by dashes, like MY-TEAM-RULE")
         }
@@ -30,12 +30,12 @@ public struct CheckSkeleton: Sendable {
     }
 
     /// The file name: the id in lower case (`my-team-rule.lua`).
-    public var fileName: String { id.lowercased() + ".lua" }
+    package var fileName: String { id.lowercased() + ".lua" }
     /// The folder of its examples, beside it (`my-team-rule.test`).
-    public var examplesFolder: String { id.lowercased() + ".test" }
+    package var examplesFolder: String { id.lowercased() + ".test" }
 
     /// The check's source.
-    public var source: String {
+    package var source: String {
         let call = "ctx.target:\(method.name)()"
         return """
             -- \(id): one line on what goes wrong when this check fails.
@@ -85,7 +85,7 @@ public struct CheckSkeleton: Sendable {
     /// The example folders, as relative path → contents: for a files check a passing folder (one
     /// recognised file) and a failing one (none). Live kinds get none: record one with
     /// `assay run --record <examples>/NAME/transcript.jsonl` (see checks/README.md).
-    public var examples: [String: String] {
+    package var examples: [String: String] {
         guard kind == .files, method.name == "list" else { return [:] }
         let root = examplesFolder
         return [

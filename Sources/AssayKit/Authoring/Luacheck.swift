@@ -7,9 +7,9 @@ import Foundation
 /// The executable is `$ASSAY_LUACHECK` if set (an empty value or a missing file: none), else
 /// `luacheck` on the PATH. Without it, ``run(_:contract:)`` returns nil and `assay checks lint`
 /// says so, keeping Assay's own rules.
-public enum Luacheck {
+package enum Luacheck {
     /// The luacheck executable, or nil when there is none.
-    public static var executable: String? {
+    package static var executable: String? {
         let environment = ProcessInfo.processInfo.environment
         if let chosen = environment["ASSAY_LUACHECK"] {
             return FileManager.default.isExecutableFile(atPath: chosen) ? chosen : nil
@@ -23,7 +23,7 @@ public enum Luacheck {
 
     /// Lints every script in one luacheck process; nil when luacheck is not installed.
     /// - Throws: ``ConfigurationError`` when luacheck cannot run or answers what it should not.
-    public static func run(_ scripts: [CheckScript], contract: CheckContract) throws(ConfigurationError) -> [LintProblem]? {
+    package static func run(_ scripts: [CheckScript], contract: CheckContract) throws(ConfigurationError) -> [LintProblem]? {
         guard let executable else { return nil }
         guard !scripts.isEmpty else { return [] }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assay-luacheck-\(UUID().uuidString)")

@@ -13,8 +13,8 @@
 ///
 /// `ctx` is the name the contract gives `run`'s argument (and helpers' first argument): the
 /// rules follow that name. The handle of `ctx.target` is the kind of the check's first `needs`.
-public enum CheckCodeRules {
-    public static func problems(path: String, source: [UInt8], contract: CheckContract) -> [LintProblem] {
+package enum CheckCodeRules {
+    package static func problems(path: String, source: [UInt8], contract: CheckContract) -> [LintProblem] {
         let tokens = LuaTokenizer.tokens(source)
         let descriptor = DescriptorSource(tokens: tokens)
         var scan = Scan(path: path, tokens: tokens, contract: contract, targetKind: descriptor.needs.first)

@@ -8,53 +8,53 @@ import AssayCore
 ///
 /// The check author's kit derives everything from this one value: the luacheck standard and the
 /// code rules of `assay checks lint`, and the editor definitions of `assay checks types`.
-public struct CheckContract: Sendable {
+package struct CheckContract: Sendable {
     /// A function or method a check may call, with its parameter names and its documentation.
-    public struct Function: Hashable, Sendable {
-        public var name: String
-        public var parameters: [String]
-        public var summary: String
+    package struct Function: Hashable, Sendable {
+        package var name: String
+        package var parameters: [String]
+        package var summary: String
     }
 
     /// A field of a table a check reads or writes.
-    public struct Field: Hashable, Sendable {
-        public var name: String
+    package struct Field: Hashable, Sendable {
+        package var name: String
         /// Its type, in Lua Language Server notation (`string`, `table`, `assay.Severity`).
-        public var type: String
-        public var summary: String
+        package var type: String
+        package var summary: String
     }
 
     /// Base-library globals (`pairs`, `_VERSION`) and the prelude's (`print`).
-    public var globals: [String]
+    package var globals: [String]
     /// The allowed fields of each library table: `string` → `byte`, `find`, ….
-    public var libraries: [(name: String, fields: [String])]
+    package var libraries: [(name: String, fields: [String])]
     /// `assay.check` and the helpers.
-    public var helpers: [Function]
+    package var helpers: [Function]
     /// The fields of `ctx`.
-    public var contextFields: [Field]
+    package var contextFields: [Field]
     /// `ctx:pass(...)`, `ctx:input(...)`, ….
-    public var contextMethods: [Function]
+    package var contextMethods: [Function]
     /// The methods of a component (`ctx.component`, `ctx:components(kind)`).
-    public var componentMethods: [Function]
+    package var componentMethods: [Function]
     /// The plain fields of every target handle (`name`, `kind`, `address`).
-    public var targetFields: [Field]
+    package var targetFields: [Field]
     /// The fields of a finding table (`ctx:fail { message = ... }`).
-    public var findingFields: [Field]
+    package var findingFields: [Field]
     /// The `ctx` methods that report a finding.
-    public var reportingMethods: [String]
+    package var reportingMethods: [String]
     /// `critical` … `info`.
-    public var severities: [String]
+    package var severities: [String]
     /// The fields of a descriptor (`assay.check { id = ... }`): required first.
-    public var descriptorFields: [Field]
+    package var descriptorFields: [Field]
     /// Each target kind's handle, sorted by kind.
-    public var handles: [(kind: TargetKind, spec: HandleSpec)]
+    package var handles: [(kind: TargetKind, spec: HandleSpec)]
 
     /// The handle of a kind, if the contract has it.
-    public func handle(_ kind: String) -> HandleSpec? { handles.first { $0.kind.rawValue == kind }?.spec }
+    package func handle(_ kind: String) -> HandleSpec? { handles.first { $0.kind.rawValue == kind }?.spec }
 
     /// The contract of this build's sandbox and prelude, with the given kinds' handles
     /// (`TargetKindRegistry.builtin.handles`).
-    public static func current(handles: [TargetKind: HandleSpec]) -> CheckContract {
+    package static func current(handles: [TargetKind: HandleSpec]) -> CheckContract {
         let prelude = PreludeDeclarations(source: String(decoding: Prelude.source, as: UTF8.self))
         var globals: [String] = []
         var libraries: [(name: String, fields: [String])] = []
@@ -162,5 +162,5 @@ extension Substring {
 
 extension CheckContract {
     /// Whether `id` is a valid check id: upper-case words of letters and digits joined by dashes.
-    public static func isValidID(_ id: String) -> Bool { DescriptorValidator.isValidID(id) }
+    package static func isValidID(_ id: String) -> Bool { DescriptorValidator.isValidID(id) }
 }

@@ -31,8 +31,8 @@ extension LintProblem: Comparable {
 }
 
 /// "did you mean 'fail'?": the closest of `candidates` within two edits of `word`.
-public enum Suggestion {
-    public static func closest(to word: String, in candidates: [String]) -> String? {
+package enum Suggestion {
+    package static func closest(to word: String, in candidates: [String]) -> String? {
         var best: (name: String, distance: Int)?
         for candidate in candidates.sorted() where candidate != word {
             let d = distance(word, candidate)
@@ -42,12 +42,12 @@ public enum Suggestion {
     }
 
     /// `" (did you mean 'x'?)"`, or "" when nothing is close.
-    public static func hint(for word: String, in candidates: [String]) -> String {
+    package static func hint(for word: String, in candidates: [String]) -> String {
         closest(to: word, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
     /// The Levenshtein distance (insertions, deletions, substitutions).
-    public static func distance(_ a: String, _ b: String) -> Int {
+    package static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a.utf8), b = Array(b.utf8)
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         var previous = Array(0...b.count)

@@ -50,19 +50,19 @@ enum LuaTableScan {
 
 /// Where the parts of a check's descriptor are written: `return assay.check { … }`'s fields,
 /// its declared inputs, and the kinds it needs.
-public struct DescriptorSource: Sendable {
+package struct DescriptorSource: Sendable {
     /// Each field's key token.
-    public var keys: [String: LuaToken] = [:]
+    package var keys: [String: LuaToken] = [:]
     /// Each field's first value token.
-    public var values: [String: LuaToken] = [:]
+    package var values: [String: LuaToken] = [:]
     /// `inputs = { name = default }`: each name's token.
-    public var inputs: [(name: String, token: LuaToken)] = []
+    package var inputs: [(name: String, token: LuaToken)] = []
     /// `needs = { "files", … }`: the kind names as written.
-    public var needs: [String] = []
+    package var needs: [String] = []
     /// The `assay` token of `assay.check`, if the file has one.
-    public var declaration: LuaToken?
+    package var declaration: LuaToken?
 
-    public init(tokens: [LuaToken]) {
+    package init(tokens: [LuaToken]) {
         guard let start = tokens.indices.first(where: { i in
             i + 2 < tokens.count && tokens[i].text == "assay" && tokens[i].isName && tokens[i + 1].is(".") && tokens[i + 2].text == "check"
         }) else { return }
@@ -86,5 +86,5 @@ public struct DescriptorSource: Sendable {
         }
     }
 
-    public init(source: [UInt8]) { self.init(tokens: LuaTokenizer.tokens(source)) }
+    package init(source: [UInt8]) { self.init(tokens: LuaTokenizer.tokens(source)) }
 }

@@ -3,20 +3,20 @@
 /// Comments and whitespace are dropped; a string token holds the text between its quotes (escapes
 /// left as written). Enough of Lua 5.4's lexical grammar for the check author's lint to find
 /// names, calls and table fields on the line a reader sees them; `luac`/luacheck judge syntax.
-public struct LuaToken: Hashable, Sendable {
-    public enum Kind: Hashable, Sendable { case name, keyword, string, number, symbol }
+package struct LuaToken: Hashable, Sendable {
+    package enum Kind: Hashable, Sendable { case name, keyword, string, number, symbol }
 
-    public var kind: Kind
-    public var text: String
-    public var line: Int
-    public var column: Int
+    package var kind: Kind
+    package var text: String
+    package var line: Int
+    package var column: Int
 
     func `is`(_ symbol: String) -> Bool { (kind == .symbol || kind == .keyword) && text == symbol }
     var isName: Bool { kind == .name }
 }
 
 /// Splits Lua source into ``LuaToken``s.
-public enum LuaTokenizer {
+package enum LuaTokenizer {
     static let keywords: Set<String> = [
         "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in", "local", "nil", "not",
         "or", "repeat", "return", "then", "true", "until", "while",
@@ -24,7 +24,7 @@ public enum LuaTokenizer {
     /// Multi-byte symbols, longest first.
     static let symbols = ["...", "..", "==", "~=", "<=", ">=", "//", "::", "<<", ">>"]
 
-    public static func tokens(_ source: [UInt8]) -> [LuaToken] {
+    package static func tokens(_ source: [UInt8]) -> [LuaToken] {
         var scanner = Scanner(bytes: source)
         return scanner.run()
     }
