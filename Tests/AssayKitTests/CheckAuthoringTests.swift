@@ -62,6 +62,16 @@ struct CheckAuthoringTests {
         #expect(found == ["4:14: unknown severity 'hgh' (did you mean 'high'?) (expected one of critical, high, medium, low, info)"])
     }
 
+    @Test("a syntax error is reported once, by luacheck when it runs")
+    func syntaxErrorOnce() throws {
+        let source = "return assay.check {\n  id = \"X-ONE\"\n  title = 't' }\n"
+        let found = try lint(source)
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.hasPrefix("3:") == true, "\(found)")
+        let alone = try lint(source, luacheck: false)
+        #expect(alone.count == 1 && alone[0].hasPrefix("3:"), "\(alone)")
+    }
+
     @Test("the luacheck standard holds the sandbox, not Lua's whole library", .enabled(if: hasLuacheck))
     func standardIsTheSandbox() throws {
         let text = LuacheckStandard.text(Self.contract)

@@ -55,7 +55,7 @@ package enum LuaDefinitions {
                         names.append(p.name)
                     }
                 }
-                out.append("---@return \(method.returns)? answer")
+                out.append("---@return \(method.returns.hasSuffix("?") ? method.returns : method.returns + "?") answer")
                 out.append("---@return string? message when the server refused the question")
                 out.append("function \(local):\(method.name)(\(names.joined(separator: ", "))) end")
             }
