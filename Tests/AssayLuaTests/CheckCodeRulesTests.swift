@@ -51,6 +51,20 @@ struct CheckCodeRulesTests {
         ])
     }
 
+    @Test func handlesThroughLocalNamesAndLists() {
+        let body = """
+                local target = ctx.target
+                target:settngs()
+                local pgbs = ctx:targets("pgbouncer")
+                for _, p in ipairs(pgbs) do p:stats(); p:stat() end
+                local n = #pgbs
+            """
+        #expect(problems(body) == [
+            "5:12: postgres targets have no method 'settngs' (did you mean 'settings'?) (they have: login, query, setting, settings, version)",
+            "7:46: pgbouncer targets have no method 'stat' (did you mean 'stats'?) (they have: clients, config, databases, lists, mem, pools, servers, show, stats, version)",
+        ])
+    }
+
     @Test func findingFieldsAndSeverities() {
         let body = """
                 ctx:fail {

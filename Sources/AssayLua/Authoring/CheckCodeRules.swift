@@ -4,7 +4,7 @@
 /// | code | rule |
 /// |---|---|
 /// | A101 | `ctx:NAME(` / `ctx.NAME`: a method or field `ctx` does not have |
-/// | A102 | `ctx.target:NAME(` (and a handle from `ctx:targets("kind")`): a method the kind's handle does not have |
+/// | A102 | `ctx.target:NAME(` (and a handle from `ctx:targets("kind")` or `local t = ctx.target`): a method the kind's handle does not have |
 /// | A103 | `ctx:fail { NAME = … }`: a field a finding does not have |
 /// | A104 | `severity = "NAME"` in a finding: not a severity |
 /// | A105 | an input declared in `inputs` that the code never reads with `ctx:input("name")` |
@@ -51,6 +51,8 @@ package enum CheckCodeRules {
         var inputsRead: [(name: String, token: LuaToken)] = []
         /// Local names bound to a handle of a kind, with the block depth they were bound at.
         var bindings: [(name: String, kind: String, depth: Int)] = []
+        /// Local names bound to a list of handles (`local pgs = ctx:targets("postgres")`).
+        var lists: [(name: String, kind: String, depth: Int)] = []
         var depth = 0
 
         init(path: String, tokens: [LuaToken], contract: CheckContract, targetKind: String?) {
@@ -76,10 +78,15 @@ package enum CheckCodeRules {
                     let name = token(i + 2), name.isName, token(i - 1)?.is(".") != true
                 {
                     handleMethod(name, kind: binding.kind)
+                } else if t.isName, let list = lists.last(where: { $0.name == t.text }), token(i + 1)?.is(")") == true {
+                    bindLoop(kind: list.kind, listIndex: i)
                 }
                 let change = LuaTableScan.depthChange(t)
                 if t.kind == .keyword { depth += change }
-                if change < 0, t.kind == .keyword { bindings.removeAll { $0.depth > depth } }
+                if change < 0, t.kind == .keyword {
+                    bindings.removeAll { $0.depth > depth }
+                    lists.removeAll { $0.depth > depth }
+                }
                 i += 1
             }
         }
@@ -111,6 +118,8 @@ package enum CheckCodeRules {
                 guard let op2 = token(i + 3), op2.is(":"), let method = token(i + 4), method.isName else {
                     if name.text == "target", token(i + 3)?.is(".") == true, let field = token(i + 4), field.isName {
                         targetField(field)
+                    } else if name.text == "target", let targetKind, let local = localName(assignedAt: i) {
+                        bindings.append((local, targetKind, depth))
                     }
                     return
                 }
@@ -159,18 +168,33 @@ package enum CheckCodeRules {
             }
         }
 
-        /// `for _, NAME in ipairs(ctx:targets("kind")) do` and `local NAME = ctx:targets("kind")[n]`.
+        /// `for _, NAME in ipairs(ctx:targets("kind")) do`, `local NAME = ctx:targets("kind")[n]`, and
+        /// `local LIST = ctx:targets("kind")` (whose loops bind their variable).
         mutating func bindTargets(kind: String, ctxIndex i: Int, after close: Int) {
-            if token(i - 1)?.is("(") == true, token(i - 2)?.text == "ipairs", token(i - 3)?.is("in") == true,
-                let name = token(i - 4), name.isName
-            {
-                // The loop's body opens with its `do`, after this call: bind one level deeper.
-                bindings.append((name.text, kind, depth + 1))
-            } else if token(close + 1)?.is("[") == true, token(i - 1)?.is("=") == true, let name = token(i - 2), name.isName,
-                token(i - 3)?.is("local") == true
-            {
-                bindings.append((name.text, kind, depth))
+            if token(close + 1)?.is("[") == true {
+                if let name = localName(assignedAt: i) { bindings.append((name, kind, depth)) }
+            } else if let name = localName(assignedAt: i) {
+                lists.append((name, kind, depth))
+            } else {
+                bindLoop(kind: kind, listIndex: i)
             }
+        }
+
+        /// `for _, NAME in ipairs(` the list at `listIndex`: binds NAME in the loop's body.
+        mutating func bindLoop(kind: String, listIndex i: Int) {
+            guard token(i - 1)?.is("(") == true, token(i - 2)?.text == "ipairs", token(i - 3)?.is("in") == true,
+                let name = token(i - 4), name.isName
+            else { return }
+            // The loop's body opens with its `do`, after this call: bind one level deeper.
+            bindings.append((name.text, kind, depth + 1))
+        }
+
+        /// NAME when the expression starting at `i` is assigned by `local NAME = …`.
+        func localName(assignedAt i: Int) -> String? {
+            guard token(i - 1)?.is("=") == true, let name = token(i - 2), name.isName, token(i - 3)?.is("local") == true else {
+                return nil
+            }
+            return name.text
         }
     }
 }
