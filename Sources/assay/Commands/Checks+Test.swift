@@ -19,6 +19,9 @@ extension Checks {
                     results.append(outcome)
                 }
             }
+            if results.isEmpty {
+                Terminal.error("no examples under \(roots.joined(separator: ", ")): a check's examples are folders ID.test/NAME/ beside ID.lua")
+            }
             let failed = results.filter { !$0.passed }.count
             Terminal.out("\(results.count - failed) passed, \(failed) failed")
             if failed > 0 { throw AssayExit.policyFailed }
