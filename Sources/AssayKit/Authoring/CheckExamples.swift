@@ -2,6 +2,7 @@ import AssayConnectors
 import AssayCore
 import AssayLua
 import Foundation
+import Yams
 
 /// Examples a check carries next to it, run offline by `assay checks test`:
 ///
@@ -10,6 +11,7 @@ import Foundation
 /// my-check.test/
 ///   NAME/
 ///     expect.json        { "inputs": {…}?, "transcript": "path"?, "findings": [ { "status", "resource"?, "message"?, "severity"? } ] }
+///                        (or expect.yaml, the same document in YAML)
 ///     files/             a folder audited as the files target (a files check), or
 ///     transcript.jsonl   a recorded run (`assay run --record`), replayed with no server
 /// ```
@@ -85,7 +87,7 @@ public enum CheckExamples {
     static func runExample(_ check: Check, folder: String, name: String, registry: TargetKindRegistry) -> Outcome {
         var outcome = Outcome(check: check.id, example: name, path: folder, problems: [])
         do {
-            let (expected, inputs, shared) = try expectation(folder + "/expect.json")
+            let (expected, inputs, shared) = try expectation(in: folder)
             var configuration = Configuration(builtinChecks: false, include: [check.id], inputs: inputs, kinds: registry)
             configuration.checkScripts = [check.script]
             var transcript: Transcript?
@@ -124,10 +126,18 @@ public enum CheckExamples {
         return problems
     }
 
-    static func expectation(_ path: String) throws(ConfigurationError) -> ([Expected], [String: JSONValue], String?) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("no expect.json") }
+    /// The example's `expect.json`, or `expect.yaml` (the same document in YAML).
+    static func expectation(in folder: String) throws(ConfigurationError) -> ([Expected], [String: JSONValue], String?) {
         let json: JSONValue
-        do { json = try JSONParser.parse(Array(data)) } catch { throw ConfigurationError("expect.json: \(error)") }
+        if let data = FileManager.default.contents(atPath: folder + "/expect.json") {
+            do { json = try JSONParser.parse(Array(data)) } catch { throw ConfigurationError("expect.json: \(error)") }
+        } else if let data = FileManager.default.contents(atPath: folder + "/expect.yaml") {
+            do { json = try YAMLValue.json(Yams.load(yaml: String(decoding: data, as: UTF8.self)) ?? [String: Any]()) } catch {
+                throw ConfigurationError("expect.yaml: \(error)")
+            }
+        } else {
+            throw ConfigurationError("no expect.json (or expect.yaml)")
+        }
         guard let list = json["findings"]?.arrayValue else { throw ConfigurationError("expect.json has no \"findings\" list") }
         var expected: [Expected] = []
         for (index, item) in list.enumerated() {
