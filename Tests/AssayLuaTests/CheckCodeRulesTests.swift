@@ -24,6 +24,9 @@ struct CheckCodeRulesTests {
     @Test func misspeltContextMethodOnItsToken() {
         #expect(problems("    ctx:fial(\"no\")") == ["4:9: ctx has no method 'fial' (did you mean 'fail'?)"])
         #expect(problems("    local x = ctx.taget") == ["4:19: ctx has no field 'taget' (did you mean 'target'?)"])
+        #expect(problems("    local x = ctx.check.idd .. ctx.check.title") == [
+            "4:25: ctx.check has no field 'idd' (did you mean 'id'?) (it has: id, title, severity, category)"
+        ])
     }
 
     @Test func handleMethodOfTheCheckKind() {

@@ -24,10 +24,9 @@ package enum LuaDefinitions {
         for field in contract.descriptorFields {
             out.append("---@field \(field.name)\(required.contains(field.name) ? "" : "?") \(field.type)")
         }
-        out += [
-            "", "--- ctx.check: what this check is.", "---@class assay.CheckInfo", "---@field id string", "---@field title string",
-            "---@field severity assay.Severity", "---@field category string", "",
-        ]
+        out += ["", "--- ctx.check: what this check is.", "---@class assay.CheckInfo"]
+        for field in contract.checkFields { out.append("---@field \(field.name) \(field.type)") }
+        out.append("")
 
         // Handles: one class per kind, with the plain fields every handle has.
         var targetClasses: [String] = []

@@ -3,7 +3,7 @@
 ///
 /// | code | rule |
 /// |---|---|
-/// | A101 | `ctx:NAME(` / `ctx.NAME`: a method or field `ctx` does not have |
+/// | A101 | `ctx:NAME(` / `ctx.NAME` / `ctx.check.NAME`: a method or field `ctx` (or `ctx.check`) does not have |
 /// | A102 | `ctx.target:NAME(` (and a handle from `ctx:targets("kind")` or `local t = ctx.target`): a method the kind's handle does not have |
 /// | A103 | `ctx:fail { NAME = … }`: a field a finding does not have |
 /// | A104 | `severity = "NAME"` in a finding: not a severity |
@@ -120,6 +120,11 @@ package enum CheckCodeRules {
                         targetField(field)
                     } else if name.text == "target", let targetKind, let local = localName(assignedAt: i) {
                         bindings.append((local, targetKind, depth))
+                    } else if name.text == "check", token(i + 3)?.is(".") == true, let field = token(i + 4), field.isName {
+                        let fields = contract.checkFields.map(\.name)
+                        if !fields.contains(field.text) {
+                            report(field, "A101", "ctx.check has no field '\(field.text)'\(Suggestion.hint(for: field.text, in: fields)) (it has: \(fields.joined(separator: ", ")))")
+                        }
                     }
                     return
                 }

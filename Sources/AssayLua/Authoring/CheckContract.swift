@@ -36,6 +36,8 @@ package struct CheckContract: Sendable {
     package var contextMethods: [Function]
     /// The methods of a component (`ctx.component`, `ctx:components(kind)`).
     package var componentMethods: [Function]
+    /// The fields of `ctx.check` (`id`, `title`, `severity`, `category`).
+    package var checkFields: [Field]
     /// The plain fields of every target handle (`name`, `kind`, `address`).
     package var targetFields: [Field]
     /// The fields of a finding table (`ctx:fail { message = ... }`).
@@ -80,6 +82,7 @@ package struct CheckContract: Sendable {
             ],
             contextMethods: prelude.functions(of: "Context", separator: ":"),
             componentMethods: prelude.functions(of: "Component", separator: ":"),
+            checkFields: CheckRunner.checkInfo.map { Field(name: $0.name, type: $0.name == "severity" ? "assay.Severity" : "string", summary: "") },
             targetFields: [
                 Field(name: "name", type: "string", summary: "The target's name."),
                 Field(name: "kind", type: "string", summary: "Its kind: files, postgres, pgbouncer, redis, docker."),
