@@ -44,11 +44,14 @@ enum DescriptorValidator {
         }
         // `return assay.check {…}` is a tail call, so Lua often knows no caller line: find it in the text.
         let location = SourceLocation(path: script.path, line: hostLine > 0 ? Int(hostLine) : declarationLine(script))
-        // Where each field is written, so that a problem with one is reported on its line.
-        let written = DescriptorSource(source: script.source)
+        // Where each field is written, so that a problem with one is reported on its line (read
+        // only when there is a problem: a valid descriptor costs nothing more).
+        var source: DescriptorSource?
         var problems: [CheckProblem] = []
         /// A problem with `field` (its key, or with `atValue` its value), else with the declaration.
         func problem(_ field: String?, atValue: Bool = false, _ message: String) {
+            let written = source ?? DescriptorSource(source: script.source)
+            source = written
             let token = field.flatMap { atValue ? (written.values[$0] ?? written.keys[$0]) : written.keys[$0] }
             problems.append(
                 CheckProblem(
