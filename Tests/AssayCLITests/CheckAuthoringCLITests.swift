@@ -79,6 +79,13 @@ struct CheckAuthoringCLITests {
         let again = try CLI.run(["checks", "new", "TEAM-RULE", "--kind", "files", "--dir", folder.path])
         #expect(again.status == 2 && again.stderr.contains("exists already"), "\(again.all)")
 
+        try folder.write("team-rule.test/failing/expect.json", #"{"findings": [{"status": "passed"}]}"#)
+        let unreadable = try CLI.run(["checks", "lint", folder.path])
+        #expect(unreadable.status == 1)
+        #expect(
+            unreadable.stdout.contains(
+                "team-rule.test/failing/expect.json:1:1: example failing: expect.json: findings[0] needs a status (pass, fail, error, skip)"),
+            "\(unreadable.all)")
         try folder.write("team-rule.test/failing/expect.json", #"{"findings": [{"status": "pass"}]}"#)
         let broken = try CLI.run(["checks", "test", folder.path])
         #expect(broken.status == 1)

@@ -79,6 +79,30 @@ public enum CheckExamples {
         return outcomes
     }
 
+    /// What is wrong with the examples under `path` without running them (`assay checks lint`):
+    /// an `expect.json`/`expect.yaml` that does not read, or an example with nothing to audit.
+    public static func problems(at path: String) throws(ConfigurationError) -> [LintProblem] {
+        var problems: [LintProblem] = []
+        for (file, _) in try CheckCatalog.scriptFiles(at: path) {
+            let folder = String(file.dropLast(".lua".count)) + ".test"
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for name in names.sorted() where isDirectory(folder + "/" + name) {
+                let example = folder + "/" + name
+                let shown = FileManager.default.fileExists(atPath: example + "/expect.yaml") ? example + "/expect.yaml" : example + "/expect.json"
+                do throws(ConfigurationError) {
+                    let (_, _, shared) = try expectation(in: example)
+                    let transcript = example + "/" + (shared ?? "transcript.jsonl")
+                    if !isDirectory(example + "/files"), !FileManager.default.fileExists(atPath: transcript) {
+                        throw ConfigurationError(shared.map { "cannot read the transcript \($0)" } ?? "no files/ folder and no transcript.jsonl")
+                    }
+                } catch {
+                    problems.append(LintProblem(path: shown, line: 1, column: 1, code: "A110", message: "example \(name): \(error.message)"))
+                }
+            }
+        }
+        return problems
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         var directory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue

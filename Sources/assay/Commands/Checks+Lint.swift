@@ -22,7 +22,9 @@ extension Checks {
         func run() throws {
             var scripts: [CheckScript] = []
             for path in paths { scripts += try CheckCatalog.scripts(at: path) }
-            let result = try CheckLinter.lint(scripts, luacheck: !noLuacheck)
+            var result = try CheckLinter.lint(scripts, luacheck: !noLuacheck)
+            // The examples beside the checks (ID.test/NAME/) must read, though lint does not run them.
+            for path in paths { result.problems += try CheckExamples.problems(at: path) }
             if !result.luacheckRan, !noLuacheck {
                 Terminal.error(
                     "luacheck is not installed (Debian: apt-get install lua-check): undefined globals, unused variables, "
