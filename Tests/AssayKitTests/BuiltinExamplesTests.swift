@@ -48,6 +48,8 @@ struct BuiltinExamplesTests {
             "ex-redis.test/missing/files/redis.conf": "port 6380\n",
             "ex-redis.test/missing/expect.json": #"{"findings": []}"#,
             "ex-redis.test/no-target/expect.json": #"{"findings": []}"#,
+            "ex-redis.test/typo/files/redis.conf": "port 6380\n",
+            "ex-redis.test/typo/expect.json": #"{"findings": [{"status": "pass", "mesage": "port"}]}"#,
             "ex-redis.test/yaml/files/redis.conf": "port 6380\n",
             "ex-redis.test/yaml/expect.yaml": "inputs: { port: '6380' }\nfindings:\n  - { status: fail, resource: redis.conf, message: 'port 6380$' }\n",
         ])
@@ -60,6 +62,9 @@ struct BuiltinExamplesTests {
         #expect(byName["missing"]?.problems == ["unexpected pass redis.conf: port 6380"])
         #expect(byName["no-target"]?.problems == ["no files/ folder and no transcript.jsonl"])
         #expect(byName["yaml"]?.passed == true, "\(byName["yaml"]?.line ?? "")")
+        #expect(byName["typo"]?.problems == [
+            "expect: unknown key 'findings[0].mesage' (did you mean 'message'?) (expected status, resource, message, severity)"
+        ])
     }
 
     @Test("a recorded transcript is an example: replayed, with no server")

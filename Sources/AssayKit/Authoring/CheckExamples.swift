@@ -150,6 +150,13 @@ public enum CheckExamples {
         return problems
     }
 
+    /// A typo in an expectation (`"mesage"`) would silently match anything: refused.
+    static func refuseUnknownKeys(_ value: JSONValue, known: [String], at path: String) throws(ConfigurationError) {
+        for key in value.objectValue?.keys.sorted() ?? [] where !known.contains(key) {
+            throw ConfigurationError("expect: unknown key '\(path)\(key)'\(Suggestion.hint(for: key, in: known)) (expected \(known.joined(separator: ", ")))")
+        }
+    }
+
     /// The example's `expect.json`, or `expect.yaml` (the same document in YAML).
     static func expectation(in folder: String) throws(ConfigurationError) -> ([Expected], [String: JSONValue], String?) {
         let json: JSONValue
@@ -163,8 +170,10 @@ public enum CheckExamples {
             throw ConfigurationError("no expect.json (or expect.yaml)")
         }
         guard let list = json["findings"]?.arrayValue else { throw ConfigurationError("expect.json has no \"findings\" list") }
+        try refuseUnknownKeys(json, known: ["inputs", "transcript", "findings"], at: "")
         var expected: [Expected] = []
         for (index, item) in list.enumerated() {
+            try refuseUnknownKeys(item, known: ["status", "resource", "message", "severity"], at: "findings[\(index)].")
             guard let statusName = item["status"]?.stringValue, let status = Status(rawValue: statusName) else {
                 throw ConfigurationError("expect.json: findings[\(index)] needs a status (pass, fail, error, skip)")
             }
