@@ -38,7 +38,7 @@ struct CLITests {
         defer { folder.remove() }
         let bad = try CLI.run(["checks", "lint", folder.path])
         #expect(bad.status == 1)
-        #expect(bad.stdout.contains("\(folder.path)/bad.lua:1: unknown severity 'severe'"))
+        #expect(bad.stdout.contains("\(folder.path)/bad.lua:2:44: unknown severity 'severe'"), "\(bad.all)")
         let good = try CLI.run(["checks", "lint", folder.file("good.lua")])
         #expect(good.status == 0, "\(good.all)")
     }

@@ -14,6 +14,18 @@ enum CheckHarness {
         fixtures.appendingPathComponent(relative).path
     }
 
+    /// The files folder of a built-in files check's example: `checks/files/<name>.test/<example>/files`.
+    static func example(_ name: String, _ example: String) -> String {
+        RepositoryPaths.root.appendingPathComponent("checks/files/\(name).test/\(example)/files").path
+    }
+
+    /// The statuses an example of a built-in files check expects (its `expect.json`).
+    static func expectedStatuses(_ id: String, _ example: String) throws -> [String] {
+        let path = RepositoryPaths.root.appendingPathComponent("checks/files/\(id.lowercased()).test/\(example)/expect.json").path
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        return try JSONParser.parse(Array(data))["findings"]?.arrayValue?.compactMap { $0["status"]?.stringValue } ?? []
+    }
+
     /// Audits with only the given checks (ids or tags).
     static func run(
         _ ids: [String], targets: [TargetConfiguration], inputs: [String: JSONValue] = [:],

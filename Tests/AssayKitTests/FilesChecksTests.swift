@@ -4,8 +4,8 @@ import AssayTestSupport
 import Foundation
 import Testing
 
-/// The built-in file checks (`checks/files`): each on a minimal bad and a minimal good fixture with
-/// exact findings, all of them on a folder without their files, on malformed files and on
+/// The built-in file checks (`checks/files`): each has a failing and a passing example with exact
+/// findings (`checks/files/<id>.test/`, run by `BuiltinExamplesTests`), and here all of them on a folder without their files, on malformed files and on
 /// `examples/sample-stack`. No live stack needed.
 @Suite struct FilesChecksTests {
     // MARK: - Running checks
@@ -42,9 +42,9 @@ import Testing
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: copy).deletingLastPathComponent().path)
     }
 
-    // MARK: - Every check on a bad and a good fixture
+    // MARK: - Every check on a failing and a passing example
 
-    /// One check on `Fixtures/files/<check in lower case>/<variant>`, and its exact findings as
+    /// One check on a folder of USERLIST-MODE given a mode, and its exact findings as
     /// `status resource` (with the severity after a `@` where the check overrides it).
     struct Case: Sendable, CustomTestStringConvertible {
         let id: String
@@ -53,181 +53,24 @@ import Testing
         /// For USERLIST-MODE: the mode given to `userlist.txt` in a temporary copy.
         var mode: Int?
 
-        var fixture: String { "files/" + id.lowercased() + "/" + variant }
+        /// The bad folder is the check's failing example; the good one (mode 0600) stays a fixture.
+        var path: String {
+            variant == "bad" ? CheckHarness.example(id.lowercased(), "failing") : CheckHarness.fixture("files/" + id.lowercased() + "/" + variant)
+        }
         var testDescription: String { "\(id) \(variant)" + (mode.map { " " + String($0, radix: 8) } ?? "") }
     }
 
+    /// The cases a checked-in example cannot hold: file modes (git keeps none but the executable
+    /// bit). Every other check's bad and good folders are its examples, `checks/files/<id>.test/`
+    /// (``CheckExamples``, run by `BuiltinExamplesTests`).
     static let cases: [Case] = [
-        Case(id: "COMPOSE-PRIVILEGED", variant: "bad", expected: ["fail compose/services.agent", "pass compose/services.app"]),
-        Case(id: "COMPOSE-PRIVILEGED", variant: "good", expected: ["pass compose/services.agent"]),
-        Case(
-            id: "COMPOSE-DOCKER-SOCKET", variant: "bad",
-            expected: ["fail compose/services.traefik", "fail compose/services.watchtower", "pass compose/services.app"]),
-        Case(id: "COMPOSE-DOCKER-SOCKET", variant: "good", expected: ["pass compose/services.app"]),
-        Case(
-            id: "COMPOSE-HOST-NAMESPACES", variant: "bad",
-            expected: ["fail compose/services.app", "fail compose/services.monitor", "pass compose/services.web"]),
-        Case(id: "COMPOSE-HOST-NAMESPACES", variant: "good", expected: ["pass compose/services.app"]),
-        Case(
-            id: "COMPOSE-RESOURCE-LIMITS", variant: "bad",
-            expected: ["fail compose/services.cpuonly", "fail compose/services.worker", "fail compose/services.zero"]),
-        Case(id: "COMPOSE-RESOURCE-LIMITS", variant: "good", expected: ["pass compose/services.legacy", "pass compose/services.worker"]),
-        Case(id: "COMPOSE-HEALTHCHECK", variant: "bad", expected: ["fail compose/services.cache", "fail compose/services.db"]),
-        Case(id: "COMPOSE-HEALTHCHECK", variant: "good", expected: ["pass compose/services.db"]),
-        Case(id: "COMPOSE-DEPENDS-HEALTHY", variant: "bad", expected: ["fail compose/services.app", "fail compose/services.worker"]),
-        Case(id: "COMPOSE-DEPENDS-HEALTHY", variant: "good", expected: ["pass compose/services.app", "pass compose/services.migrate"]),
-        Case(
-            id: "COMPOSE-PUBLISHED-PORTS", variant: "bad",
-            expected: [
-                "fail compose/services.cache", "fail compose/services.db", "fail compose/services.search", "pass compose/services.web",
-            ]),
-        Case(id: "COMPOSE-PUBLISHED-PORTS", variant: "good", expected: ["pass compose/services.db", "pass compose/services.web"]),
-        Case(
-            id: "COMPOSE-MUTABLE-TAG", variant: "bad",
-            expected: ["fail compose/services.cache", "fail compose/services.proxy", "pass compose/services.app"]),
-        Case(id: "COMPOSE-MUTABLE-TAG", variant: "good", expected: ["pass compose/services.cache", "pass compose/services.proxy"]),
-        Case(
-            id: "COMPOSE-POOLER-BYPASS", variant: "bad",
-            expected: [
-                "fail compose/services.analytics", "fail compose/services.migrate", "fail compose/services.reports",
-                "fail compose/services.worker", "pass compose/services.api",
-            ]),
-        Case(id: "COMPOSE-POOLER-BYPASS", variant: "good", expected: ["pass compose/services.api", "pass compose/services.worker"]),
-        Case(id: "COMPOSE-POOLER-BYPASS", variant: "env-bad", expected: ["fail .env#DATABASE_URL", "fail .env#REPORTS_DB_HOST"]),
-        Case(id: "COMPOSE-POOLER-BYPASS", variant: "env-good", expected: ["pass .env#DATABASE_URL"]),
-        Case(id: "COMPOSE-POOLER-HEALTHCHECK", variant: "bad", expected: ["fail compose/services.pgbouncer", "fail compose/services.pooler-b"]),
-        Case(id: "COMPOSE-POOLER-HEALTHCHECK", variant: "good", expected: ["pass compose/services.pgbouncer", "pass compose/services.pooler-b"]),
-        Case(
-            id: "COMPOSE-SECURITY-DISABLED", variant: "bad",
-            expected: [
-                "fail compose/services.cache", "fail compose/services.db", "fail compose/services.elasticsearch", "fail compose/services.mysql",
-                "pass compose/services.app",
-            ]),
-        Case(
-            id: "COMPOSE-SECURITY-DISABLED", variant: "good",
-            expected: ["pass compose/services.cache", "pass compose/services.db", "pass compose/services.elasticsearch"]),
-        Case(
-            id: "COMPOSE-SECRETS", variant: "bad",
-            expected: [
-                "fail compose/services.api.environment.ADMIN_PASSWORD", "fail compose/services.api.environment.SECRET_KEY",
-                "fail compose/services.db.environment.POSTGRES_PASSWORD", "fail compose/x-db-env.POSTGRES_PASSWORD",
-                "pass compose/services.api.environment.API_TOKEN",
-            ]),
-        Case(
-            id: "COMPOSE-SECRETS", variant: "good",
-            expected: ["pass compose/services.api.environment.API_TOKEN", "pass compose/services.db.environment.POSTGRES_PASSWORD"]),
-        Case(id: "COMPOSE-FLAT-NETWORK", variant: "bad", expected: ["fail compose/networks"]),
-        Case(id: "COMPOSE-FLAT-NETWORK", variant: "good", expected: ["pass compose/networks"]),
-        Case(
-            id: "COMPOSE-DEV-TARGET", variant: "bad",
-            expected: ["fail compose/services.api", "fail compose/services.worker", "pass compose/services.web"]),
-        Case(
-            id: "COMPOSE-DEV-TARGET", variant: "good",
-            expected: ["pass docker-compose.yml#services.api", "skip docker-compose.dev.yml"]),
-        Case(
-            id: "DOTENV-WEAK-SECRETS", variant: "bad",
-            expected: ["fail .env#DJANGO_SECRET_KEY", "fail .env#POSTGRES_PASSWORD", "fail .env#REDIS_PASSWORD", "pass .env#API_TOKEN"]),
-        Case(id: "DOTENV-WEAK-SECRETS", variant: "good", expected: ["pass .env#POSTGRES_PASSWORD", "skip deploy/prod.env"]),
-        Case(
-            id: "PGBINI-AUTH-TYPE", variant: "bad",
-            expected: [
-                "fail any.pgbouncer.ini#auth_type@critical", "fail pgbouncer.ini#auth_type@low", "fail plain.pgbouncer.ini#auth_type@high",
-                "fail trust.pgbouncer.ini#auth_type@critical",
-            ]),
-        Case(id: "PGBINI-AUTH-TYPE", variant: "good", expected: ["pass cert.pgbouncer.ini#auth_type", "pass pgbouncer.ini#auth_type"]),
-        Case(
-            id: "PGBINI-CLIENT-IDLE", variant: "bad",
-            expected: ["fail default.pgbouncer.ini#client_idle_timeout", "fail pgbouncer.ini#client_idle_timeout"]),
-        Case(id: "PGBINI-CLIENT-IDLE", variant: "good", expected: ["pass pgbouncer.ini#client_idle_timeout"]),
-        Case(
-            id: "PGBINI-CLIENT-TLS", variant: "bad",
-            expected: ["fail pgbouncer.ini#client_tls_sslmode", "fail prefer.pgbouncer.ini#client_tls_sslmode"]),
-        Case(
-            id: "PGBINI-CLIENT-TLS", variant: "good",
-            expected: [
-                "pass local.pgbouncer.ini#client_tls_sslmode", "pass pgbouncer.ini#client_tls_sslmode",
-                "pass socket.pgbouncer.ini#client_tls_sslmode",
-            ]),
-        Case(
-            id: "PGBINI-SERVER-TLS", variant: "bad",
-            expected: [
-                "fail default.pgbouncer.ini#server_tls_sslmode@medium", "fail pgbouncer.ini#server_tls_sslmode@medium",
-                "fail require.pgbouncer.ini#server_tls_sslmode@low",
-            ]),
-        Case(
-            id: "PGBINI-SERVER-TLS", variant: "good",
-            expected: ["pass pgbouncer.ini#server_tls_sslmode", "pass socket.pgbouncer.ini#server_tls_sslmode"]),
-        Case(id: "PGBINI-QUERY-WAIT-TIMEOUT", variant: "bad", expected: ["fail pgbouncer.ini#query_wait_timeout"]),
-        Case(
-            id: "PGBINI-QUERY-WAIT-TIMEOUT", variant: "good",
-            expected: ["pass default.pgbouncer.ini#query_wait_timeout", "pass pgbouncer.ini#query_wait_timeout"]),
-        Case(id: "PGBINI-SERVER-LIFETIME", variant: "bad", expected: ["fail pgbouncer.ini#server_lifetime"]),
-        Case(id: "PGBINI-SERVER-LIFETIME", variant: "good", expected: ["pass pgbouncer.ini#server_lifetime"]),
-        Case(id: "PGBINI-AUTH-QUERY", variant: "bad", expected: ["fail default.pgbouncer.ini#auth_query", "fail pgbouncer.ini#auth_query"]),
-        Case(id: "PGBINI-AUTH-QUERY", variant: "good", expected: ["pass pgbouncer.ini#auth_query", "skip nouser.pgbouncer.ini#auth_query"]),
-        Case(
-            id: "USERLIST-PLAINTEXT", variant: "bad",
-            expected: ["fail userlist.txt#admin", "fail userlist.txt#nobody", "pass userlist.txt#app"]),
-        Case(id: "USERLIST-PLAINTEXT", variant: "good", expected: ["pass userlist.txt#admin", "pass userlist.txt#app"]),
         Case(id: "USERLIST-MODE", variant: "bad", expected: ["fail userlist.txt"], mode: 0o644),
         Case(id: "USERLIST-MODE", variant: "bad", expected: ["fail userlist.txt"], mode: 0o640),
         Case(id: "USERLIST-MODE", variant: "good", expected: ["pass userlist.txt"], mode: 0o600),
-        Case(id: "REDISCONF-PROTECTED-MODE", variant: "bad", expected: ["fail redis.conf#protected-mode"]),
-        Case(
-            id: "REDISCONF-PROTECTED-MODE", variant: "good",
-            expected: ["pass redis-default.conf#protected-mode", "pass redis.conf#protected-mode"]),
-        Case(
-            id: "REDISCONF-BIND", variant: "bad",
-            expected: ["fail redis-default.conf#bind", "fail redis-public.conf#bind", "fail redis.conf#bind"]),
-        Case(id: "REDISCONF-BIND", variant: "good", expected: ["pass redis-private.conf#bind", "pass redis.conf#bind"]),
-        Case(
-            id: "REDISCONF-NO-PASSWORD", variant: "bad",
-            expected: [
-                "fail redis-acl.conf#requirepass@high", "fail redis-local.conf#requirepass@high", "fail redis.conf#requirepass@critical",
-            ]),
-        Case(id: "REDISCONF-NO-PASSWORD", variant: "good", expected: ["pass redis-acl.conf#requirepass", "pass redis.conf#requirepass"]),
-        Case(id: "REDISCONF-MAXMEMORY", variant: "bad", expected: ["fail redis-zero.conf#maxmemory", "fail redis.conf#maxmemory"]),
-        Case(id: "REDISCONF-MAXMEMORY", variant: "good", expected: ["pass redis.conf#maxmemory"]),
-        Case(
-            id: "REDISCONF-DANGEROUS-COMMANDS", variant: "bad",
-            expected: ["fail redis-acl.conf#rename-command", "fail redis.conf#rename-command"]),
-        Case(
-            id: "REDISCONF-DANGEROUS-COMMANDS", variant: "good",
-            expected: ["pass redis-renamed.conf#rename-command", "pass redis.conf#rename-command"]),
-        Case(id: "REDISCONF-TCP-KEEPALIVE", variant: "bad", expected: ["fail redis.conf#tcp-keepalive"]),
-        Case(
-            id: "REDISCONF-TCP-KEEPALIVE", variant: "good",
-            expected: ["pass redis-default.conf#tcp-keepalive", "pass redis.conf#tcp-keepalive"]),
-        Case(id: "HBA-TRUST", variant: "bad", expected: ["fail pg_hba.conf:2@medium", "fail pg_hba.conf:3@critical"]),
-        Case(id: "HBA-TRUST", variant: "good", expected: ["pass pg_hba.conf"]),
-        Case(
-            id: "HBA-OPEN", variant: "bad",
-            expected: ["fail pg_hba.conf:1", "fail pg_hba.conf:2", "fail pg_hba.conf:3", "fail pg_hba.conf:4"]),
-        Case(id: "HBA-OPEN", variant: "good", expected: ["pass pg_hba.conf"]),
-        Case(id: "HBA-WEAK-METHOD", variant: "bad", expected: ["fail pg_hba.conf:1@high", "fail pg_hba.conf:2@medium"]),
-        Case(id: "HBA-WEAK-METHOD", variant: "good", expected: ["pass pg_hba.conf"]),
-        Case(id: "PGCONF-SSL", variant: "bad", expected: ["fail default/postgresql.conf#ssl", "fail postgresql.conf#ssl"]),
-        Case(
-            id: "PGCONF-SSL", variant: "good",
-            expected: ["pass altered/postgresql.auto.conf#ssl", "pass local/postgresql.conf#ssl", "pass postgresql.conf#ssl"]),
-        Case(
-            id: "PGCONF-LOG-CONNECTIONS", variant: "bad",
-            expected: ["fail postgresql.conf#log_connections", "fail postgresql.conf#log_disconnections"]),
-        Case(
-            id: "PGCONF-LOG-CONNECTIONS", variant: "good",
-            expected: ["pass postgresql.conf#log_connections", "pass postgresql.conf#log_disconnections"]),
-        Case(
-            id: "PGCONF-PASSWORD-ENCRYPTION", variant: "bad",
-            expected: ["fail legacy/postgresql.conf#password_encryption", "fail postgresql.conf#password_encryption"]),
-        Case(id: "PGCONF-PASSWORD-ENCRYPTION", variant: "good", expected: ["pass postgresql.conf#password_encryption"]),
-        Case(
-            id: "PGCONF-IDLE-IN-TRANSACTION-TIMEOUT", variant: "bad", expected: ["fail postgresql.conf#idle_in_transaction_session_timeout"]),
-        Case(
-            id: "PGCONF-IDLE-IN-TRANSACTION-TIMEOUT", variant: "good", expected: ["pass postgresql.conf#idle_in_transaction_session_timeout"]),
     ]
 
     @Test(arguments: cases) func fixture(_ c: Case) throws {
-        var path = CheckHarness.fixture(c.fixture)
+        var path = c.path
         var copy: String?
         if let mode = c.mode {
             copy = try Self.temporaryCopy(of: path)
@@ -246,20 +89,15 @@ import Testing
         #expect(found.allSatisfy { !$0.message.isEmpty && $0.target == "fixture" })
     }
 
-    @Test func everyCheckHasABadAndAGoodFixture() {
+    @Test func everyCheckHasAFailingAndAPassingExample() throws {
         #expect(Self.ids.count >= 16)
         for id in Self.ids {
-            let bad = Self.cases.filter { $0.id == id && $0.variant == "bad" }
-            let good = Self.cases.filter { $0.id == id && $0.variant == "good" }
-            #expect(!bad.isEmpty && bad.allSatisfy { $0.expected.contains { $0.hasPrefix("fail ") } }, "\(id): no failing bad fixture")
-            #expect(
-                !good.isEmpty
-                    && good.allSatisfy { c in
-                        !c.expected.contains { $0.hasPrefix("fail ") } && c.expected.contains { $0.hasPrefix("pass ") }
-                    },
-                "\(id): no passing good fixture")
+            let failing = try CheckHarness.expectedStatuses(id, "failing")
+            #expect(failing.contains("fail"), "\(id): no failing example")
+            // USERLIST-MODE passes only with mode 0600, which git cannot keep: its case above.
+            let passing = id == "USERLIST-MODE" ? ["pass"] : try CheckHarness.expectedStatuses(id, "passing")
+            #expect(!passing.contains("fail") && passing.contains("pass"), "\(id): no passing example")
         }
-        #expect(Set(Self.cases.map(\.id)) == Set(Self.ids), "a case names a check that does not exist")
     }
 
     @Test func theReadmeExampleIsTheShippedCheck() throws {
@@ -305,7 +143,7 @@ import Testing
     // MARK: - Inputs
 
     @Test func publishedPortsTakesItsPortsFromAnInput() throws {
-        let path = CheckHarness.fixture("files/compose-published-ports/bad")
+        let path = CheckHarness.example("compose-published-ports", "failing")
         let found = try Self.findings(["COMPOSE-PUBLISHED-PORTS"], at: path, inputs: ["ports": "8080, 6379"])
         #expect(
             found.summary.sorted() == [
@@ -315,7 +153,7 @@ import Testing
     }
 
     @Test func poolerBypassAllowsTheServicesOfAnInput() throws {
-        let path = CheckHarness.fixture("files/compose-pooler-bypass/bad")
+        let path = CheckHarness.example("compose-pooler-bypass", "failing")
         let found = try Self.findings(["COMPOSE-POOLER-BYPASS"], at: path, inputs: ["direct": .array(["migrate", "worker"])])
         let failed = found.of("COMPOSE-POOLER-BYPASS", .fail).map(\.resource).sorted()
         #expect(failed == ["compose/services.analytics", "compose/services.reports"])
@@ -323,7 +161,7 @@ import Testing
     }
 
     @Test func dangerousCommandsTakesItsCommandsFromAnInput() throws {
-        let path = CheckHarness.fixture("files/redisconf-dangerous-commands/good")
+        let path = CheckHarness.example("redisconf-dangerous-commands", "passing")
         let found = try Self.findings(["REDISCONF-DANGEROUS-COMMANDS"], at: path, inputs: ["commands": "KEYS,CONFIG"])
         // -@dangerous denies KEYS in redis.conf; redis-renamed.conf renames CONFIG but leaves KEYS.
         #expect(
@@ -335,7 +173,7 @@ import Testing
     }
 
     @Test func flatNetworkJudgesFilesFromAnInputSize() throws {
-        let path = CheckHarness.fixture("files/compose-flat-network/bad")
+        let path = CheckHarness.example("compose-flat-network", "failing")
         let found = try Self.findings(["COMPOSE-FLAT-NETWORK"], at: path, inputs: ["min_services": 4])
         #expect(found.summary == ["COMPOSE-FLAT-NETWORK skip compose/networks"])
     }

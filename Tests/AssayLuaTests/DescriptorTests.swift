@@ -35,12 +35,13 @@ struct DescriptorTests {
               run = function(ctx) end,
             }
             """)
-        #expect(found == ["c.lua:2: unknown severity 'hihg' (expected one of critical, high, medium, low, info)"])
+        // On the field's value, not on the line of `return assay.check {`.
+        #expect(found == ["c.lua:3:41: unknown severity 'hihg' (did you mean 'high'?) (expected one of critical, high, medium, low, info)"])
     }
 
     @Test func missingRunIsAnError() {
         let found = problems(#"return assay.check { id = "X-ONE", title = "t", severity = "low", category = "security", needs = { "files" } }"#)
-        #expect(found == ["c.lua:1: missing required field 'run' (a function(ctx))"])
+        #expect(found == ["c.lua:1:8: missing required field 'run' (a function(ctx))"])
     }
 
     @Test func unknownFieldAndKind() {

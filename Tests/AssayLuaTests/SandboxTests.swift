@@ -158,7 +158,7 @@ struct SandboxTests {
     func badFinding() {
         let findings = run(#"ctx:fail { mesage = "typo" }"#)
         #expect(findings.map(\.status) == [.error])
-        #expect(findings[0].message.contains("unknown field 'mesage'"))
+        #expect(findings[0].message.contains("unknown field 'mesage' in ctx:fail (did you mean 'message'?)"), "\(findings[0].message)")
     }
 
     @Test("an unavailable target turns passes into an error")

@@ -31,6 +31,12 @@ public enum CheckCatalog {
     /// Every `.lua` file under `path` (or `path` itself), sorted. Paths are shown as given, or
     /// under `displayPrefix` when one is set.
     public static func scripts(at path: String, displayPrefix: String? = nil) throws(ConfigurationError) -> [CheckScript] {
+        try scriptFiles(at: path, displayPrefix: displayPrefix).map(\.script)
+    }
+
+    /// As ``scripts(at:displayPrefix:)``, each with the file it was read from. Examples folders
+    /// (`ID.test/`, see ``CheckExamples``) are not searched.
+    public static func scriptFiles(at path: String, displayPrefix: String? = nil) throws(ConfigurationError) -> [(file: String, script: CheckScript)] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConfigurationError("no such check file or folder: \(path)")
@@ -40,7 +46,7 @@ public enum CheckCatalog {
             let root = URL(fileURLWithPath: path).standardized.path
             let enumerator = FileManager.default.enumerator(atPath: root)
             while let relative = enumerator?.nextObject() as? String {
-                guard relative.hasSuffix(".lua") else { continue }
+                guard relative.hasSuffix(".lua"), !relative.split(separator: "/").contains(where: { $0.hasSuffix(".test") }) else { continue }
                 let shown = displayPrefix.map { "\($0)/\(relative)" } ?? (path.hasSuffix("/") ? path + relative : path + "/" + relative)
                 files.append((root + "/" + relative, shown))
             }
@@ -48,12 +54,12 @@ public enum CheckCatalog {
             files.append((path, displayPrefix.map { "\($0)/\(URL(fileURLWithPath: path).lastPathComponent)" } ?? path))
         }
         files.sort { $0.shown < $1.shown }
-        var result: [CheckScript] = []
+        var result: [(file: String, script: CheckScript)] = []
         for file in files {
             guard let data = FileManager.default.contents(atPath: file.absolute) else {
                 throw ConfigurationError("cannot read check file \(file.shown)")
             }
-            result.append(CheckScript(path: file.shown, source: Array(data)))
+            result.append((file.absolute, CheckScript(path: file.shown, source: Array(data))))
         }
         return result
     }

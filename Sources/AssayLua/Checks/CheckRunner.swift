@@ -11,6 +11,11 @@ public struct CheckRunOutcome: Sendable {
 
 /// Runs a check on a target in a fresh sandbox.
 public enum CheckRunner {
+    /// The fields of `ctx.check`, each from the descriptor (the check contract lists them from here).
+    static let checkInfo: [(name: String, value: @Sendable (CheckDescriptor) -> String)] = [
+        ("id", { $0.id }), ("title", { $0.title }), ("severity", { $0.severity.rawValue }), ("category", { $0.category }),
+    ]
+
     /// Runs `check` once for `target`. Never throws and never crashes on bad check code: a script
     /// error, a stopped script or an unreachable target becomes an `error` finding, and the
     /// findings reported before it are kept.
@@ -41,11 +46,7 @@ public enum CheckRunner {
         }
         var fields: [(key: LuaValue, value: LuaValue)] = [
             (key: .string("target"), value: LuaValue(target.json)),
-            (key: "check", value: .table([
-                (key: "id", value: .string(check.id)), (key: "title", value: .string(check.descriptor.title)),
-                (key: "severity", value: .string(check.descriptor.severity.rawValue)),
-                (key: "category", value: .string(check.descriptor.category)),
-            ])),
+            (key: "check", value: .table(checkInfo.map { (key: .string($0.name), value: .string($0.value(check.descriptor))) })),
         ]
         if let component { fields.append((key: "component", value: LuaValue(component: component, environment: environment))) }
         let spec: LuaValue = .table(fields)

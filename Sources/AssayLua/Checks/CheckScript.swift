@@ -20,13 +20,17 @@ public struct CheckScript: Hashable, Sendable {
 public struct CheckProblem: Error, Hashable, Sendable, CustomStringConvertible {
     public var location: SourceLocation
     public var message: String
+    /// The byte column of the token it is about (from 1), or 0 when only the line is known.
+    public var column: Int
 
-    public init(location: SourceLocation, message: String) {
+    public init(location: SourceLocation, message: String, column: Int = 0) {
         self.location = location
         self.message = message
+        self.column = column
     }
 
-    public var description: String { "\(location): \(message)" }
+    /// `path:line: message`, or `path:line:column: message` when the column is known.
+    public var description: String { column > 0 && location.line > 0 ? "\(location):\(column): \(message)" : "\(location): \(message)" }
 
     /// Splits a Lua message `path:12: text` into a location and the text.
     static func fromLua(_ message: String, path: String) -> CheckProblem {

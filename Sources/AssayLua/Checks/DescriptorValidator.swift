@@ -44,23 +44,36 @@ enum DescriptorValidator {
         }
         // `return assay.check {…}` is a tail call, so Lua often knows no caller line: find it in the text.
         let location = SourceLocation(path: script.path, line: hostLine > 0 ? Int(hostLine) : declarationLine(script))
-        var problems: [String] = []
+        // Where each field is written, so that a problem with one is reported on its line (read
+        // only when there is a problem: a valid descriptor costs nothing more).
+        var source: DescriptorSource?
+        var problems: [CheckProblem] = []
+        /// A problem with `field` (its key, or with `atValue` its value), else with the declaration.
+        func problem(_ field: String?, atValue: Bool = false, _ message: String) {
+            let written = source ?? DescriptorSource(source: script.source)
+            source = written
+            let token = field.flatMap { atValue ? (written.values[$0] ?? written.keys[$0]) : written.keys[$0] }
+            problems.append(
+                CheckProblem(
+                    location: SourceLocation(path: script.path, line: token?.line ?? location.line), message: message,
+                    column: token?.column ?? written.declaration.flatMap { $0.line == location.line ? $0.column : nil } ?? 0))
+        }
 
         for key in value.stringKeys where key != "__line" && !required.contains(key) && !optional.contains(key) {
-            problems.append("unknown field '\(key)' (known fields: \((required + optional).joined(separator: ", ")))")
+            problem(key, "unknown field '\(key)'\(Suggestion.hint(for: key, in: required + optional)) (known fields: \((required + optional).joined(separator: ", ")))")
         }
         if case .table(let pairs) = value, pairs.contains(where: { $0.key.stringValue == nil }) {
-            problems.append("descriptor fields must be named (id = ..., title = ...)")
+            problem(nil, "descriptor fields must be named (id = ..., title = ...)")
         }
 
         func string(_ key: String, required isRequired: Bool) -> String? {
             switch value[key] {
             case .string(let s)? where !s.isEmpty: return s
             case nil, .nil?:
-                if isRequired { problems.append("missing required field '\(key)'") }
+                if isRequired { problem(nil, "missing required field '\(key)'") }
                 return nil
             case let other?:
-                problems.append("field '\(key)' must be a non-empty string, not \(other.typeName)")
+                problem(key, atValue: true, "field '\(key)' must be a non-empty string, not \(other.typeName)")
                 return nil
             }
         }
@@ -71,50 +84,50 @@ enum DescriptorValidator {
             case .string(let s)?: return [s]
             case let table? where table.json.arrayValue != nil:
                 let items = table.json.arrayValue!.compactMap(\.stringValue)
-                if items.count != table.json.arrayValue!.count { problems.append("field '\(key)' must be a list of strings") }
+                if items.count != table.json.arrayValue!.count { problem(key, atValue: true, "field '\(key)' must be a list of strings") }
                 return items
             case let other?:
-                problems.append("field '\(key)' must be a list of strings, not \(other.typeName)")
+                problem(key, atValue: true, "field '\(key)' must be a list of strings, not \(other.typeName)")
                 return []
             }
         }
 
         let id = string("id", required: true)
         if let id, !isValidID(id) {
-            problems.append("id '\(id)' must be upper-case words joined by dashes, like PGB-CLIENT-IDLE")
+            problem("id", atValue: true, "id '\(id)' must be upper-case words joined by dashes, like PGB-CLIENT-IDLE")
         }
         let title = string("title", required: true)
         let severityName = string("severity", required: true)
         let severity = severityName.flatMap(Severity.init(rawValue:))
         if let severityName, severity == nil {
-            problems.append(
-                "unknown severity '\(severityName)' (expected one of \(Severity.allCases.map(\.rawValue).joined(separator: ", ")))")
+            problem("severity", atValue: true, SeverityText.unknown(severityName, in: Severity.allCases.map(\.rawValue)))
         }
         let category = string("category", required: true)
         if let category, !isValidCategory(category) {
-            problems.append("category '\(category)' must be lower-case words joined by dashes, like pool-efficiency")
+            problem("category", atValue: true, "category '\(category)' must be lower-case words joined by dashes, like pool-efficiency")
         }
         var needs: [TargetKind] = []
         let kindList = kinds.map { $0.map(\.rawValue).joined(separator: ", ") } ?? "target kind names"
         if value["needs"] == nil || value["needs"].map({ if case .nil = $0 { true } else { false } }) == true {
-            problems.append("missing required field 'needs' (one or more of \(kindList))")
+            problem(nil, "missing required field 'needs' (one or more of \(kindList))")
         } else {
             for name in strings("needs") {
                 if TargetKind.isValidName(name), kinds?.contains(TargetKind(name)) ?? true {
                     needs.append(TargetKind(name))
                 } else {
-                    problems.append("unknown target kind '\(name)' in needs (expected \(kindList))")
+                    let hint = Suggestion.hint(for: name, in: kinds?.map(\.rawValue) ?? [])
+                    problem("needs", atValue: true, "unknown target kind '\(name)' in needs\(hint) (expected \(kindList))")
                 }
             }
-            if needs.isEmpty, problems.isEmpty { problems.append("field 'needs' must name at least one target kind") }
+            if needs.isEmpty, problems.isEmpty { problem("needs", "field 'needs' must name at least one target kind") }
         }
         let component = string("component", required: false)
         if let component, !componentKinds.contains(component) {
-            problems.append("unknown component kind '\(component)' (expected one of \(componentKinds.joined(separator: ", ")))")
+            problem("component", atValue: true, "unknown component kind '\(component)' (expected one of \(componentKinds.joined(separator: ", ")))")
         }
         let aliases = strings("aliases")
         for alias in aliases where !isValidID(alias) {
-            problems.append("alias '\(alias)' must be upper-case words joined by dashes, like PGBINI-CLIENT-IDLE")
+            problem("aliases", atValue: true, "alias '\(alias)' must be upper-case words joined by dashes, like PGBINI-CLIENT-IDLE")
         }
         let tags = strings("tags")
         let references = strings("references")
@@ -124,17 +137,17 @@ enum DescriptorValidator {
         switch value["inputs"] {
         case nil, .nil?: break
         case let table? where table.json.objectValue != nil: declared = table.json.objectValue!
-        case let other?: problems.append("field 'inputs' must be a table of name = default, not \(other.typeName)")
+        case let other?: problem("inputs", atValue: true, "field 'inputs' must be a table of name = default, not \(other.typeName)")
         }
         var hasRun = false
         switch value["run"] {
         case .function?: hasRun = true
-        case nil, .nil?: problems.append("missing required field 'run' (a function(ctx))")
-        case let other?: problems.append("field 'run' must be a function, not \(other.typeName)")
+        case nil, .nil?: problem(nil, "missing required field 'run' (a function(ctx))")
+        case let other?: problem("run", atValue: true, "field 'run' must be a function, not \(other.typeName)")
         }
 
         guard problems.isEmpty, let id, let title, let severity, let category, hasRun else {
-            return .failure(CheckLoadError(problems.map { CheckProblem(location: location, message: $0) }))
+            return .failure(CheckLoadError(problems))
         }
         let descriptor = CheckDescriptor(
             id: id, title: title, severity: severity, category: category, needs: needs, tags: tags,

@@ -120,8 +120,9 @@ final class FindingRecorder {
     private func record(_ status: Status, _ table: LuaValue) -> LuaSandbox.HostReply {
         let fields: LuaValue = table
         for key in fields.stringKeys where !Self.findingFields.contains(key) {
+            let known = Self.findingFields.sorted()
             return .error(
-                "unknown field '\(key)' in ctx:\(status.rawValue) (expected \(Self.findingFields.sorted().joined(separator: ", ")))")
+                "unknown field '\(key)' in ctx:\(status.rawValue)\(Suggestion.hint(for: key, in: known)) (expected \(known.joined(separator: ", ")))")
         }
         var problem: String?
         func text(_ key: String) -> String? {
@@ -140,7 +141,7 @@ final class FindingRecorder {
         var severity = check.severity
         if let name = text("severity") {
             guard let parsed = Severity(rawValue: name) else {
-                return .error("unknown severity '\(name)' in ctx:\(status.rawValue)")
+                return .error(SeverityText.unknown(name, in: Severity.allCases.map(\.rawValue), context: "ctx:\(status.rawValue)"))
             }
             severity = parsed
         }

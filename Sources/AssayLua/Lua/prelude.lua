@@ -250,18 +250,25 @@ local function report(status, finding)
   host(OP.finding, status, finding)
 end
 
+--- Reports a pass: checked, and right (a finding table, or a message string; default message: the title).
 function Context:pass(finding) report("pass", finding) end
+--- Reports a failure: checked, and wrong (a finding table with a message, or a message string).
 function Context:fail(finding) report("fail", finding) end
+--- Reports that the check could not check (unreadable, denied): a finding table with a message, or a message.
 function Context:error(finding) report("error", finding) end
+--- Reports that the check does not apply here (default message "not applicable").
 function Context:skip(finding) report("skip", finding) end
+--- A line in the --verbose log, never in a report.
 function Context:log(...) print(...) end
 
+--- The input's value: CHECK-ID.name or name from --input / assay.yaml, else the descriptor's inputs default, else default.
 function Context:input(name, default)
   local value = host(OP.input, name)
   if value == nil then return default end
   return value
 end
 
+--- Handles to every target of a kind in this run, sorted by name, with that kind's methods.
 function Context:targets(kind)
   local list = host(OP.targets, kind)
   for i, t in ipairs(list) do list[i] = handle(t) end

@@ -2,10 +2,11 @@ import ArgumentParser
 import AssayKit
 
 
-/// `assay checks list|lint`.
+/// `assay checks list|lint|new|types|test`: the check author's kit.
 struct Checks: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the available checks, or lint check files.", subcommands: [List.self, Lint.self])
+        abstract: "List, lint, create and test checks, and write editor definitions.",
+        subcommands: [List.self, Lint.self, New.self, Types.self, Test.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the built-in checks and those in --checks folders.")
@@ -28,23 +29,6 @@ struct Checks: ParsableCommand {
             Terminal.out(table(rows))
             Terminal.out("\(checks.count) checks")
             for problem in problems { Terminal.error(problem.description) }
-            if !problems.isEmpty { throw AssayExit.policyFailed }
-        }
-    }
-
-    struct Lint: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Load check files in the sandbox and validate them; print file:line: problem for each.")
-
-        @Argument(help: ArgumentHelp("Check files or folders.", valueName: "path"))
-        var paths: [String]
-
-        func run() throws {
-            var scripts: [CheckScript] = []
-            for path in paths { scripts += try CheckCatalog.scripts(at: path) }
-            let (checks, problems) = CheckLoader.loadAll(scripts, kinds: TargetKindRegistry.builtin.kinds)
-            for problem in problems { Terminal.out(problem.description) }
-            Terminal.out("\(scripts.count) file\(scripts.count == 1 ? "" : "s"), \(checks.count) valid, \(problems.count) problem\(problems.count == 1 ? "" : "s")")
             if !problems.isEmpty { throw AssayExit.policyFailed }
         }
     }
