@@ -261,3 +261,4 @@ void LuaShim_compiled(const LuaShim_State *S, const uint8_t **out, size_t *out_l
 LuaShim_Stop LuaShim_stop_reason(const LuaShim_State *S) { return S->stop; }
 uint64_t LuaShim_instructions(const LuaShim_State *S) { return S->instructions; }
 size_t LuaShim_memory_peak(const LuaShim_State *S) { return S->peak; }
+size_t LuaShim_memory_used(const LuaShim_State *S) { return S->used; }

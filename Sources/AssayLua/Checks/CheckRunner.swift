@@ -9,7 +9,7 @@ public struct CheckRunOutcome: Sendable {
     public var memoryPeak: Int
 }
 
-/// Runs a check on a target in a fresh sandbox.
+/// Runs a check on a target in a sandbox as good as new (a fresh one, or one reset by ``SandboxPool``).
 public enum CheckRunner {
     /// Runs `check` once for `target`. Never throws and never crashes on bad check code: a script
     /// error, a stopped script or an unreachable target becomes an `error` finding, and the
@@ -60,8 +60,10 @@ public enum CheckRunner {
                 recorder.error(failure.message)
             }
         }
-        return CheckRunOutcome(
+        let outcome = CheckRunOutcome(
             findings: recorder.finish(), instructions: loaded.sandbox.instructions, memoryPeak: loaded.sandbox.memoryPeak)
+        SandboxPool.shared.recycle(loaded.sandbox)
+        return outcome
     }
 }
 
