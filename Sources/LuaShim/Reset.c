@@ -6,7 +6,9 @@
 //   - the string metatable, shared by every string of the state: replaced along with the globals
 //     (its __index is the new `string` table);
 //   - the registry (function references handed to the host, the prelude's entry point): every
-//     entry but the main thread and the new globals is removed;
+//     entry but the main thread, the new globals and the kept prelude is removed. The kept
+//     prelude is the loaded main function of the host's own compiled prelude, which no check can
+//     reach or change (LuaShim.c): its _ENV is set to the new globals when it runs again;
 //   - metatables of the other types: a check cannot set any (setmetatable takes tables only, and
 //     the debug library is never opened);
 //   - values still in memory: once nothing above refers to them, a full collection frees them
@@ -22,11 +24,18 @@ static int protected_reset(lua_State *L) {
     while (lua_next(L, LUA_REGISTRYINDEX)) {
         lua_pop(L, 1);
         if (lua_isinteger(L, -1) && lua_tointeger(L, -1) == LUA_RIDX_MAINTHREAD) continue;
+        if (lua_touserdata(L, -1) == &shim_kept_prelude_key) continue;
         lua_pushvalue(L, -1);
         lua_pushnil(L);
         lua_rawset(L, LUA_REGISTRYINDEX);
     }
     shim_open_globals(L); // new globals at LUA_RIDX_GLOBALS, new string metatable
+    // The kept prelude must not hold the old globals alive until it runs again.
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &shim_kept_prelude_key) == LUA_TFUNCTION) {
+        lua_pushglobaltable(L);
+        lua_setupvalue(L, -2, 1);
+    }
+    lua_pop(L, 1);
     return 0;
 }
 

@@ -32,8 +32,15 @@ final class SandboxPool: @unchecked Sendable {  // `idle` guarded by `lock`
     /// Bytes a reset state may hold beyond a fresh one before it is dropped instead of reused.
     static let slackBytes = 64 << 10
 
-    /// The heap of a state just opened: what a reset state is compared with.
-    static let freshBytes: Int = LuaSandbox(limits: SandboxLimits(), deadline: .after(.seconds(10)), host: { _ in .values([]) })?.memoryUsed ?? 0
+    /// The heap of a state as a reset leaves it when nothing grew: a fresh state that ran the
+    /// prelude (which it keeps loaded) and was reset. What a reset state is compared with.
+    static let freshBytes: Int = {
+        let host: LuaSandbox.HostHandler = { _ in .values([]) }
+        guard let sandbox = LuaSandbox(limits: SandboxLimits(), deadline: .after(.seconds(10)), host: host) else { return 0 }
+        _ = sandbox.run(Prelude.compiled, name: Prelude.chunkName, mode: .compiled, givingHost: true)
+        _ = sandbox.reset(limits: SandboxLimits(), deadline: .after(.seconds(10)), host: host)
+        return sandbox.memoryUsed
+    }()
 
     /// A sandbox for one check run: a reset idle one when there is one, otherwise a new one; nil
     /// when out of memory.
