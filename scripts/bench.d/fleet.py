@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fleets for scripts/bench: N targets on the stack's servers, audited by `assay run`, watched.
 
-    fleet.py ASSAY STACK_DIR SIZE[,SIZE…] [RUNS]
+    fleet.py ASSAY STACK_DIR SIZE[,SIZE…] [RUNS] [-- ASSAY-RUN-ARGUMENTS…]
 
 Half the targets are PostgreSQL databases (fleet_1 … fleet_K, created on the stack's server when
 missing), half Redis logical databases (0 … 15, round robin) of the stack's Redis. Each run is
@@ -157,13 +157,13 @@ def tree_rss_kib(root):
     return total
 
 
-def run_once(assay, config, e):
+def run_once(assay, config, e, extra):
     pg = PostgresCounter(e["ASSAY_STACK_POSTGRES_ADMIN_URL"])
     redis = RedisCounter(e["ASSAY_STACK_REDIS_PORT"], e["ASSAY_STACK_REDIS_PASSWORD"])
     pg_sampler, redis_sampler = Sampler(pg), Sampler(redis)
     child_env = dict(os.environ, **e)
     start = time.monotonic()
-    process = subprocess.Popen([assay, "run", "--config", config, "--quiet"], env=child_env, stdout=subprocess.PIPE,
+    process = subprocess.Popen([assay, "run", "--config", config, "--quiet", *extra], env=child_env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     rss_sampler = Sampler(lambda: tree_rss_kib(process.pid))
     # wait4 gives the rusage of the run and of every worker it reaped.
@@ -187,21 +187,25 @@ def spread(values, unit, digits=2):
 
 
 def main():
-    if len(sys.argv) < 4:
+    args, extra = sys.argv[1:], []
+    if "--" in args:
+        args, extra = args[:args.index("--")], args[args.index("--") + 1:]
+    if len(args) < 3:
         sys.exit(__doc__)
-    assay, stack_dir, sizes = sys.argv[1], sys.argv[2], [int(s) for s in sys.argv[3].split(",")]
-    runs = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+    assay, stack_dir, sizes = args[0], args[1], [int(s) for s in args[2].split(",")]
+    runs = int(args[3]) if len(args) > 3 else 3
     limit = int(os.environ.get("BENCH_CONNECTIONS_PER_SERVER", "4"))
     e = env(stack_dir)
     ensure_databases(e["ASSAY_STACK_POSTGRES_ADMIN_URL"], (max(sizes) + 1) // 2)
-    print(f"connections_per_server: {limit}; {runs} runs per size; median [min–max]")
+    print(f"assay run --config fleet.yaml --quiet {' '.join(extra)}".rstrip() +
+          f"; connections_per_server: {limit}; {runs} runs per size; median [min–max]")
     print("| targets | wall | CPU (user+sys) | peak RSS, one process | peak RSS, all processes | peak conns PostgreSQL | peak conns Redis | exit |")
     print("|---:|---:|---:|---:|---:|---:|---:|---|")
     workdir = tempfile.mkdtemp(prefix="assay-fleet-")
     for size in sizes:
         config = os.path.join(workdir, f"fleet-{size}.yaml")
         write_config(config, size, e, limit)
-        results = [run_once(assay, config, e) for _ in range(runs)]
+        results = [run_once(assay, config, e, extra) for _ in range(runs)]
         codes = sorted({r["code"] for r in results})
         print(f"| {size} | {spread([r['wall'] for r in results], ' s')} | {spread([r['cpu'] for r in results], ' s')} "
               f"| {spread([r['rss_max'] for r in results], ' MB', 0)} | {spread([r['rss_sum'] for r in results], ' MB', 0)} "
