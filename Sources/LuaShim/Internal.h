@@ -29,6 +29,7 @@ struct LuaShim_State {
     LuaShim_Buffer scratch;  // results and messages handed to Swift
     LuaShim_Buffer reply;    // what the host answers; only the host function touches it
     LuaShim_Buffer compiled; // the compiled form of a chunk, when asked to keep it
+    LuaShim_Buffer kept;     // the compiled prelude whose loaded function the registry keeps
     // Arguments of the protected entry points.
     const char *chunk;
     size_t chunk_length;
@@ -39,6 +40,9 @@ struct LuaShim_State {
     const uint8_t *args;
     size_t args_length;
 };
+
+/// The registry key of the kept prelude function (LuaShim.c), which a reset keeps (Reset.c).
+extern const char shim_kept_prelude_key;
 
 static inline LuaShim_State *shim_state(lua_State *L) { return *(LuaShim_State **)lua_getextraspace(L); }
 

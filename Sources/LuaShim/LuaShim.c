@@ -146,6 +146,7 @@ void LuaShim_close(LuaShim_State *S) {
     free(S->scratch.bytes);
     free(S->reply.bytes);
     free(S->compiled.bytes);
+    free(S->kept.bytes);
     free(S);
 }
 
@@ -188,11 +189,48 @@ static int dump_writer(lua_State *L, const void *bytes, size_t length, void *buf
     return LuaShim_append(buffer, bytes, length);
 }
 
+// The prelude's loaded main function, kept in the registry under this key (and its compiled
+// form in S->kept) so that a state reused by a pool (Reset.c keeps this one entry) calls it again
+// without loading it again. Only the compiled prelude is kept: a chunk run `give_host` from its
+// compiled form. Its one upvalue, _ENV, is set to the state's current globals at every call; its
+// locals are made afresh by each call, and a function's prototype cannot be changed from Lua.
+const char shim_kept_prelude_key = 0;
+
+// Pushes the kept prelude when `S->chunk` is the same compiled form; else nothing.   [-0, +(0|1), -]
+static int push_kept_prelude(lua_State *L, LuaShim_State *S) {
+    if (S->kept.length != S->chunk_length || memcmp(S->kept.bytes, S->chunk, S->chunk_length) != 0) return 0;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &shim_kept_prelude_key) == LUA_TFUNCTION) return 1;
+    lua_pop(L, 1);
+    return 0;
+}
+
+// Keeps the function at the top of the stack as the prelude (one upvalue only: its _ENV).   [-0, +0, m]
+static void keep_prelude(lua_State *L, LuaShim_State *S) {
+    if (lua_getupvalue(L, -1, 2)) { // more than _ENV: not a plain main chunk, not kept
+        lua_pop(L, 1);
+        return;
+    }
+    S->kept.length = 0;
+    if (LuaShim_append(&S->kept, S->chunk, S->chunk_length) != 0) {
+        S->kept.length = 0;
+        return;
+    }
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &shim_kept_prelude_key);
+}
+
 static int protected_run(lua_State *L) {
     LuaShim_State *S = shim_state(L);
-    const char *mode = S->chunk_mode == LuaShim_Compiled ? "b" : "t";
-    int status = luaL_loadbufferx(L, S->chunk, S->chunk_length, S->chunk_name, mode);
-    if (status != LUA_OK) return lua_error(L);
+    int prelude = S->chunk_mode == LuaShim_Compiled && S->give_host;
+    if (prelude && push_kept_prelude(L, S)) {
+        lua_pushglobaltable(L);
+        lua_setupvalue(L, -2, 1); // _ENV: the globals of this state now
+    } else {
+        const char *mode = S->chunk_mode == LuaShim_Compiled ? "b" : "t";
+        int status = luaL_loadbufferx(L, S->chunk, S->chunk_length, S->chunk_name, mode);
+        if (status != LUA_OK) return lua_error(L);
+        if (prelude) keep_prelude(L, S);
+    }
     if (S->chunk_mode == LuaShim_TextKeepCompiled) {
         S->compiled.length = 0;
         if (lua_dump(L, dump_writer, &S->compiled, 0) != 0) return luaL_error(L, "out of memory");
@@ -261,3 +299,4 @@ void LuaShim_compiled(const LuaShim_State *S, const uint8_t **out, size_t *out_l
 LuaShim_Stop LuaShim_stop_reason(const LuaShim_State *S) { return S->stop; }
 uint64_t LuaShim_instructions(const LuaShim_State *S) { return S->instructions; }
 size_t LuaShim_memory_peak(const LuaShim_State *S) { return S->peak; }
+size_t LuaShim_memory_used(const LuaShim_State *S) { return S->used; }

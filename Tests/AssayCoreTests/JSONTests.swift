@@ -22,4 +22,14 @@ struct JSONTests {
     func malformed(_ text: String) {
         #expect(throws: JSONParser.Error.self) { try JSONParser.parse(text) }
     }
+
+    @Test("keys sort by UTF-8 bytes, a prefix first, as UTF8View's order")
+    func keysSortByBytes() {
+        let keys = ["b", "a", "ab", "", "é", "e", "Z", "z", "aé", "a\u{0301}", "日本", "10", "9", "a b", "ß", "aa"]
+        let members = Dictionary(uniqueKeysWithValues: keys.map { ($0, JSONValue.null) })
+        let expected = keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        #expect(JSONWriter.sortedKeys(members) == expected)
+        #expect(expected.prefix(4) == ["", "10", "9", "Z"])
+        #expect(JSONWriter.sortedKeys(["only": .null]) == ["only"])
+    }
 }

@@ -61,8 +61,24 @@ public struct JSONWriter: Sendable {
     }
 
     /// Keys in the order the writer emits them: by UTF-8 bytes.
+    ///
+    /// Every answer a check reads passes through here (``JSONValue`` objects become Lua tables in
+    /// this order), so the bytes are compared directly rather than through `String.UTF8View`'s
+    /// indices: the same order, several times faster on the rows of a fleet.
     public static func sortedKeys(_ members: [String: JSONValue]) -> [String] {
-        members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        guard members.count > 1 else { return Array(members.keys) }
+        return members.keys.sorted(by: utf8Precedes)
+    }
+
+    /// Whether `a` comes before `b` byte by byte in UTF-8 (a prefix first).
+    static func utf8Precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] }
+                return x.count < y.count
+            }
+        }
     }
 
     static func format(_ d: Double) -> String {

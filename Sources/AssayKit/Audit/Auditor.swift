@@ -146,11 +146,12 @@ public struct Auditor: Sendable {
             }
             return (jobs, components)
         }
-        let context = RunContext(
+        var context = RunContext(
             kinds: configuration.kinds, secrets: secrets.values, targets: targets, scripts: active.map(\.script), inputs: configuration.inputs,
             checkInputs: configuration.checkInputs, limits: configuration.limits, connectorOptions: configuration.connectorOptions,
             sessionMemoryBytes: configuration.run.sessionMemoryBytes, record: recordsTranscript,
             replay: transcript.map { Dictionary(grouping: $0.entries, by: \.target) })
+        context.checkIDs = active.map(\.id)
         let plan = Supervisor.Plan(
             jobs: discoveryJobs, checks: Dictionary(uniqueKeysWithValues: active.map { ($0.id, $0.descriptor) }), context: context,
             settings: configuration.run, next: phase2)

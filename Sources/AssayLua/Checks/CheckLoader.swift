@@ -16,6 +16,7 @@ public enum CheckLoader {
             switch DescriptorValidator.validate(loaded.descriptor, script: script, kinds: kinds) {
             case .success(var check):
                 check.compiled = loaded.sandbox.compiledChunk
+                SandboxPool.shared.recycle(loaded.sandbox)
                 return .success(check)
             case .failure(let error):
                 return .failure(error)
@@ -61,14 +62,15 @@ struct LoadedScript {
     /// Answers the host calls of check code (the line of `assay.check` is answered by the shim).
     typealias Handler = LuaSandbox.HostHandler
 
-    /// Opens a sandbox with the prelude and the script: from its text when `compiled` is empty
+    /// Opens a sandbox (from ``SandboxPool``; give it back with ``SandboxPool/recycle(_:)`` when
+    /// done) with the prelude and the script: from its text when `compiled` is empty
     /// (keeping the compiled form, ``LuaSandbox/compiledChunk``), else from that compiled form.
     /// The descriptor is validated once, by ``CheckLoader/load(_:limits:)``, not at every run.
     static func open(
         _ script: CheckScript, compiled: [UInt8] = [], limits: SandboxLimits, deadline: Deadline, host: @escaping Handler
     ) -> Result<LoadedScript, CheckLoadError> {
         let fileLocation = SourceLocation(path: script.path, line: 0)
-        guard let sandbox = LuaSandbox(limits: limits, deadline: deadline, host: host) else {
+        guard let sandbox = SandboxPool.shared.take(limits: limits, deadline: deadline, host: host) else {
             return .failure(CheckLoadError([CheckProblem(location: fileLocation, message: "could not create a Lua state (out of memory)")]))
         }
         let entry: Int32

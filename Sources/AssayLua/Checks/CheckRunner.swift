@@ -9,7 +9,7 @@ public struct CheckRunOutcome: Sendable {
     public var memoryPeak: Int
 }
 
-/// Runs a check on a target in a fresh sandbox.
+/// Runs a check on a target in a sandbox as good as new (a fresh one, or one reset by ``SandboxPool``).
 public enum CheckRunner {
     /// The fields of `ctx.check`, each from the descriptor (the check contract lists them from here).
     static let checkInfo: [(name: String, value: @Sendable (CheckDescriptor) -> String)] = [
@@ -61,8 +61,10 @@ public enum CheckRunner {
                 recorder.error(failure.message)
             }
         }
-        return CheckRunOutcome(
+        let outcome = CheckRunOutcome(
             findings: recorder.finish(), instructions: loaded.sandbox.instructions, memoryPeak: loaded.sandbox.memoryPeak)
+        SandboxPool.shared.recycle(loaded.sandbox)
+        return outcome
     }
 }
 

@@ -9,8 +9,9 @@ typealias HostOperation = LuaShim_HostOp
 /// a wall-clock deadline. Every Lua call happens in the C shim inside `lua_pcall`, so no Lua
 /// error ever unwinds through a Swift frame.
 ///
-/// States are made here and nowhere else (a pool of states would start here).
-/// Not thread-safe: one state belongs to one check run on one thread.
+/// States are made here and nowhere else; ``SandboxPool`` keeps used ones and hands them out
+/// again after ``reset(limits:deadline:host:)``. Not thread-safe: one state belongs to one check
+/// run on one thread at a time.
 final class LuaSandbox {
     /// A call of the host function by the prelude.
     struct HostCall {
@@ -55,7 +56,7 @@ final class LuaSandbox {
     }
 
     private let state: OpaquePointer
-    private let box: HostBox
+    private var box: HostBox
 
     /// A fresh state whose deadline is `deadline` (the check's, which connector calls share).
     init?(limits: SandboxLimits, deadline: Deadline, host: @escaping HostHandler) {
@@ -70,6 +71,24 @@ final class LuaSandbox {
     }
 
     deinit { LuaShim_close(state) }
+
+    /// Makes this state as good as new (`Sources/LuaShim/Reset.c`): the allow-listed globals and
+    /// string metatable rebuilt, the registry emptied, everything the last check left collected,
+    /// the counters cleared, and the new deadline and host in force. False when the state cannot
+    /// be reused: drop it.
+    func reset(limits: SandboxLimits, deadline: Deadline, host: @escaping HostHandler) -> Bool {
+        let box = HostBox(host)
+        let shimLimits = LuaShim_Limits(
+            memory_bytes: limits.memoryBytes, instructions: limits.instructions, deadline_ns: deadline.nanoseconds)
+        guard LuaShim_reset(state, shimLimits, hostTrampoline, Unmanaged.passUnretained(box).toOpaque()) == 0 else { return false }
+        self.box = box
+        return true
+    }
+
+    /// Entries of the registry (a fresh sandbox's count is the baseline tests compare with).
+    var registryEntries: Int { LuaShim_registry_entries(state) }
+    /// Bytes the Lua heap holds now.
+    var memoryUsed: Int { LuaShim_memory_used(state) }
 
     /// How a chunk is read: source text (the only form accepted from files), source text whose
     /// compiled form is kept (``compiledChunk``), or such a compiled form.

@@ -128,6 +128,18 @@ LuaShim_Stop LuaShim_stop_reason(const LuaShim_State *S);
 uint64_t LuaShim_instructions(const LuaShim_State *S);
 size_t LuaShim_memory_peak(const LuaShim_State *S);
 
+/// Makes a used state as good as new for another check (Reset.c): the allow-listed globals and
+/// string metatable rebuilt, the registry emptied, everything else collected, the counters
+/// cleared, and `limits`, `host` and `context` in force. Returns 0, or -1 when the state cannot
+/// be reused (closed, inside a host call, or out of memory): then close it.
+int LuaShim_reset(LuaShim_State *S, LuaShim_Limits limits, LuaShim_Host host, void *context);
+
+/// How many entries the registry holds (for tests of LuaShim_reset).
+size_t LuaShim_registry_entries(const LuaShim_State *S);
+
+/// Bytes the Lua heap holds now.
+size_t LuaShim_memory_used(const LuaShim_State *S);
+
 /// Closes the state and frees everything. No check code runs here: a check cannot create a
 /// finalizer (Metatables.c), and the host function refuses every call once closing began.
 void LuaShim_close(LuaShim_State *S);

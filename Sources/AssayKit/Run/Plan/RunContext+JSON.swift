@@ -82,6 +82,7 @@ extension RunContext {
         ]
         if let replay { object["replay"] = .object(replay.mapValues { .array($0.map(\.json)) }) }
         object["components"] = .array(components.map(\.json))
+        object["check_ids"] = .array(checkIDs.map { .string($0) })
         return .object(object)
     }
 
@@ -103,6 +104,7 @@ extension RunContext {
             record: json["record"]?.boolValue ?? false,
             replay: json["replay"]?.objectValue?.mapValues { ($0.arrayValue ?? []).compactMap(Transcript.Entry.init(json:)) },
             components: (json["components"]?.arrayValue ?? []).compactMap(Component.init(json:)))
+        checkIDs = (json["check_ids"]?.arrayValue ?? []).compactMap(\.stringValue)
     }
 }
 

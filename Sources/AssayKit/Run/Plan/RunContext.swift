@@ -36,6 +36,9 @@ struct RunContext: Sendable {
 
     /// The run's components, once discovery has grouped them (empty before).
     var components: [Component] = []
+    /// The check id of each of ``scripts``, in the same order (the supervisor loaded them): a
+    /// worker then loads a script only once a job names its check. Empty: a worker loads them all.
+    var checkIDs: [String] = []
 
     func target(named name: String) -> ResolvedTarget? { targets.first { $0.info.name == name } }
     func component(named name: String) -> Component? { components.first { $0.name == name } }

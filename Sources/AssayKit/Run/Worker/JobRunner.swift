@@ -14,38 +14,61 @@ protocol WorkerEventSink: Sendable {
 /// knows, if this process dies, which check it died in.
 final class JobRunner {
     let context: RunContext
-    private let checks: [String: Check]
-    private let declaredInputs: [String: [String: JSONValue]]
+    /// The checks loaded so far, by id.
+    private var checks: [String: Check] = [:]
+    /// The script of each check id, when the supervisor named them: loaded when first needed.
+    private let scriptsByCheck: [String: CheckScript]?
     /// Scripts that failed to load here although the supervisor loaded them (a changed file).
-    private let loadProblems: [String: String]
+    private var loadProblems: [String: String] = [:]
     private let secrets: SecretRegistry
     /// How many secrets the supervisor has heard of from this worker.
     private var reportedSecrets = (values: 0, weak: 0)
 
-    /// Loads the context's scripts (the supervisor has validated them; they are loaded again here
-    /// because a check's `run` function lives only inside a Lua state of this process).
+    /// Prepares the context's scripts (the supervisor has validated them; they are loaded again
+    /// here because a check's `run` function lives only inside a Lua state of this process). When
+    /// the context names each script's check, a script is loaded only once a job needs it: a
+    /// worker that audits only Redis never loads a PostgreSQL check.
     init(context: RunContext, secrets: SecretRegistry) {
         self.context = context
         self.secrets = secrets
-        var checks: [String: Check] = [:]
-        var problems: [String: String] = [:]
-        for script in context.scripts {
-            switch CheckLoader.load(script, limits: context.limits) {
-            case .success(let check): checks[check.id] = check
-            case .failure(let error): problems[script.path] = error.description
-            }
+        if context.checkIDs.count == context.scripts.count {
+            scriptsByCheck = Dictionary(zip(context.checkIDs, context.scripts), uniquingKeysWith: { first, _ in first })
+        } else {
+            scriptsByCheck = nil
+            for script in context.scripts { load(script, as: nil) }
         }
-        self.checks = checks
-        self.declaredInputs = checks.mapValues(\.declaredInputs)
-        self.loadProblems = problems
+    }
+
+    /// The ids of the checks loaded so far.
+    var loadedChecks: Set<String> { Set(checks.keys) }
+
+    /// The check `id`, loaded now if it was not yet.
+    private func check(_ id: String) -> Check? {
+        if let check = checks[id] { return check }
+        guard let script = scriptsByCheck?[id], loadProblems[script.path] == nil else { return nil }
+        load(script, as: id)
+        return checks[id]
+    }
+
+    private func load(_ script: CheckScript, as expected: String?) {
+        switch CheckLoader.load(script, limits: context.limits) {
+        case .success(let check) where expected == nil || check.id == expected:
+            checks[check.id] = check
+        case .success(let check):
+            loadProblems[script.path] = "\(script.path) now declares \(check.id), not \(expected ?? "")"
+        case .failure(let error):
+            loadProblems[script.path] = error.description
+        }
     }
 
     /// Runs a job with the components known now (the supervisor sends them once discovery is done).
     func run(_ job: Job, components: [Component], sink: any WorkerEventSink, broker: any ConnectionBroker) {
         var context = self.context
         context.components = components
+        let jobChecks = Dictionary(job.runs.compactMap { run in check(run.check).map { (run.check, $0) } }, uniquingKeysWith: { first, _ in first })
         let environment = JobEnvironment(
-            context: context, job: job, declaredInputs: declaredInputs, broker: broker, sink: sink, secrets: secrets)
+            context: context, job: job, declaredInputs: jobChecks.mapValues(\.declaredInputs), broker: broker, sink: sink,
+            secrets: secrets)
         guard let target = context.target(named: job.target) else {
             sink.send(.done(job: job.id, roundTrips: [:]))
             return
@@ -61,7 +84,7 @@ final class JobRunner {
                 return
             }
             sink.send(.started(job: job.id, run: run))
-            guard let check = checks[run.check] else {
+            guard let check = jobChecks[run.check] else {
                 let reason = loadProblems.values.sorted().joined(separator: "; ")
                 sink.send(.finished(
                     job: job.id, run: run,
