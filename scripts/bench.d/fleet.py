@@ -17,6 +17,7 @@ measured from outside:
 Prints one row per fleet size: the median of the runs and, in brackets, min–max.
 """
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -213,6 +214,7 @@ def main():
               f"| {','.join(map(str, codes))} |", flush=True)
         if any(code not in (0, 1) for code in codes):
             print(f"  exit codes {codes}: {results[-1]['verdict']}", file=sys.stderr)
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
