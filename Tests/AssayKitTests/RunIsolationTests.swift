@@ -70,7 +70,9 @@ struct RunIsolationTests {
             isolation: .workerProcesses(executable: WorkerProcesses.executable))
         let running = Self.start(auditor)
         let worker = try #require(WorkerProcesses.waitForChild(timeout: .seconds(60)))
-        #expect(WorkerProcesses.waitForSpin(worker, ticks: 20))
+        // A little CPU is enough to know it spins; waiting for more lets the sandbox's own 2 s
+        // deadline win the race on a loaded machine (then it is stopped from inside, not killed).
+        #expect(WorkerProcesses.waitForSpin(worker, ticks: 3))
         let clock = ContinuousClock()
         let stopped = clock.now
         kill(worker, SIGSTOP)  // stuck: no instruction hook, no deadline check can run in it now
@@ -80,9 +82,10 @@ struct RunIsolationTests {
         #expect(Self.statuses(result) == ["A-BEFORE": [.pass], "B-SLOW": [.error], "C-AFTER": [.pass]])
         let message = result.report.findings.first { $0.checkID == "B-SLOW" }?.message ?? ""
         #expect(message.contains("did not end within its time") && message.contains("was killed"), "\(message)")
-        // 2 s of check time and its grace (1.2 s), not a hang.
-        #expect(elapsed < .seconds(8), "\(elapsed)")
-        #expect(WorkerProcesses.children().isEmpty)
+        // 2 s of check time and its grace (1.2 s), not a hang (the bound leaves room for load).
+        #expect(elapsed < .seconds(15), "\(elapsed)")
+        // The stopped worker is gone (other suites' workers may run beside this one).
+        #expect(!WorkerProcesses.children().contains(worker))
     }
 
     @Test func aTargetThatOverrunsItsTimeReportsTheRestAsNotChecked() throws {
@@ -141,13 +144,15 @@ struct RunIsolationTests {
             configuration: Self.configuration(folders, timeout: .seconds(30)),
             isolation: .workerProcesses(executable: WorkerProcesses.executable))
         let task = Task { try await auditor.run() }
-        if let worker = WorkerProcesses.waitForChild(timeout: .seconds(60)) { _ = WorkerProcesses.waitForSpin(worker) }
+        let worker = WorkerProcesses.waitForChild(timeout: .seconds(60))
+        if let worker { _ = WorkerProcesses.waitForSpin(worker) }
         task.cancel()
         let result = try await task.value
 
         #expect(Self.statuses(result) == ["A-BEFORE": [.pass], "B-SLOW": [.error], "C-AFTER": [.error]])
         #expect(result.report.incomplete.first?.contains("cancelled") == true)
-        #expect(WorkerProcesses.children().isEmpty)
+        // Its worker is gone (other suites' workers may run beside this one).
+        #expect(worker.map { !WorkerProcesses.children().contains($0) } ?? true)
     }
 
     @Test func aCallGetsWhatIsLeftOfItsChecksTimeNotAFreshCallTimeout() throws {
