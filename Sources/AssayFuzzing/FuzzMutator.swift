@@ -32,8 +32,8 @@ struct FuzzMutator {
             let count = random.length(upTo: 64)
             bytes.insert(contentsOf: (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }, at: position)
         case 2 where !bytes.isEmpty:  // delete a span
-            let count = min(random.length(upTo: 256), bytes.count - min(position, bytes.count - 1))
             let start = min(position, bytes.count - 1)
+            let count = min(random.length(upTo: 256), bytes.count - start)
             bytes.removeSubrange(start..<(start + count))
         case 3 where !bytes.isEmpty:  // repeat a span
             let start = min(position, bytes.count - 1)

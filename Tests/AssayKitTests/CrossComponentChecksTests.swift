@@ -8,8 +8,6 @@ import Testing
 /// server it points at.
 @Suite("Cross-component rules")
 struct CrossComponentChecksTests {
-    static let storeCheck = RepositoryPaths.root.appendingPathComponent("checks/redis/store-persistence.lua").path
-
     static let compose = """
         services:
           worker:
@@ -26,14 +24,18 @@ struct CrossComponentChecksTests {
             image: redis:7.2.4
         """
 
-    /// The rule alone, on a folder (the file judged, as when no server is audited).
-    static func filesOnly(_ files: [String: String]) throws -> [Finding] {
+    /// One rule alone (`checks/<path>`), on a folder: the files judged, as when no server is audited.
+    static func findings(of check: String, on files: [String: String]) throws -> [Finding] {
         let folder = try TemporaryFolder(files)
         defer { folder.remove() }
         let configuration = Configuration(
-            targets: [TargetConfiguration(name: "files", kind: .files, location: folder.path)], checkPaths: [storeCheck],
-            builtinChecks: false)
+            targets: [TargetConfiguration(name: "files", kind: .files, location: folder.path)],
+            checkPaths: [RepositoryPaths.root.appendingPathComponent("checks/\(check)").path], builtinChecks: false)
         return try Auditor(configuration: configuration).run().report.findings
+    }
+
+    static func filesOnly(_ files: [String: String]) throws -> [Finding] {
+        try findings(of: "redis/store-persistence.lua", on: files)
     }
 
     @Test func aQueueOnARedisThatPersistsNothingFails() throws {
@@ -88,12 +90,7 @@ struct CrossComponentChecksTests {
 @Suite("Cross-component rules: published without TLS")
 struct ExposedWithoutTLSTests {
     static func run(_ check: String, _ files: [String: String]) throws -> [String] {
-        let folder = try TemporaryFolder(files)
-        defer { folder.remove() }
-        let configuration = Configuration(
-            targets: [TargetConfiguration(name: "files", kind: .files, location: folder.path)],
-            checkPaths: [RepositoryPaths.root.appendingPathComponent("checks/\(check)").path], builtinChecks: false)
-        return try Auditor(configuration: configuration).run().report.findings.map { "\($0.status.rawValue) \($0.resource) \($0.message)" }
+        try CrossComponentChecksTests.findings(of: check, on: files).map { "\($0.status.rawValue) \($0.resource) \($0.message)" }
     }
 
     static func compose(_ service: String, _ port: String) -> String {

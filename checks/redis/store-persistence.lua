@@ -4,22 +4,22 @@
 -- Redis: this rule reads both, the compose environments and .env files of the stack against the
 -- Redis they point at (its live settings when it runs, else its redis.conf).
 
--- Variables whose Redis URL names a broker, a result backend, a queue or a session store.
-local USE_PATTERNS = {
+-- Words of a variable's name (split at "_") that make its Redis URL a broker, a result backend, a
+-- queue or a session store, in the order they are tried.
+local USE_WORDS = {
   { "CELERY", "Celery broker" }, { "BROKER", "task broker" }, { "RESULT_BACKEND", "task results" },
-  { "SIDEKIQ", "Sidekiq queue" }, { "RQ", "RQ queue" }, { "QUEUE", "job queue" }, { "JOBS?", "job queue" },
-  { "SESSION", "session store" }, { "BULL", "Bull queue" }, { "RESQUE", "Resque queue" },
+  { "SIDEKIQ", "Sidekiq queue" }, { "RQ", "RQ queue" }, { "QUEUE", "job queue" }, { "JOB", "job queue" },
+  { "JOBS", "job queue" }, { "SESSION", "session store" }, { "SESSIONS", "session store" }, { "BULL", "Bull queue" },
+  { "RESQUE", "Resque queue" },
 }
 -- Commands that make a service's plain REDIS_URL a queue: a Celery, RQ, Sidekiq or Resque worker.
 local WORKER_COMMANDS = { "celery", "rq worker", "rqworker", "sidekiq", "resque", "bull" }
 
 local function use_of(key, value, command)
   if type(value) ~= "string" or not value:lower():match("^rediss?://") then return nil end
-  local upper = key:upper()
-  for _, p in ipairs(USE_PATTERNS) do
-    if upper:match("^" .. p[1] .. "[_%u]*$") or upper:match("_" .. p[1] .. "[_%u]*$") or upper:match("^" .. p[1] .. "_") then
-      return p[2]
-    end
+  local words = "_" .. key:upper() .. "_"
+  for _, w in ipairs(USE_WORDS) do
+    if words:find("_" .. w[1] .. "_", 1, true) then return w[2] end
   end
   for _, c in ipairs(WORKER_COMMANDS) do
     if command:lower():find(c, 1, true) then return c .. " worker's Redis" end
